@@ -1,0 +1,155 @@
+package main
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"os"
+	"os/user"
+	"path/filepath"
+
+	"jisheng/internal/account"
+	"jisheng/internal/audit"
+	"jisheng/internal/auth"
+	"jisheng/internal/db"
+	"jisheng/internal/fieldcrypt"
+	"jisheng/internal/registry"
+)
+
+// Settings keys written by init.
+const (
+	settingKeyFingerprint = "key_fingerprint"
+	settingFieldCipher    = "field_cipher"
+	settingAuditAlg       = "audit_alg"
+)
+
+// app is an opened installation: database, key, journal and services.
+type app struct {
+	db       *db.DB
+	keys     *fieldcrypt.Keyring
+	journal  *audit.Journal
+	accounts *account.Service
+	registry *registry.Service
+}
+
+// dbFlagDefault is --db's default: JISHENG_DB, else data/jisheng.db.
+func dbFlagDefault() string {
+	if v := os.Getenv("JISHENG_DB"); v != "" {
+		return v
+	}
+	return db.DefaultPath
+}
+
+// keyFileFor returns where the key file of dsn lives unless --key-file or
+// JISHENG_KEY_FILE says otherwise: beside a SQLite file, or data/jisheng.key
+// for PostgreSQL.
+func keyFileFor(dsn, flagValue string) string {
+	if flagValue != "" {
+		return flagValue
+	}
+	if v := os.Getenv("JISHENG_KEY_FILE"); v != "" {
+		return v
+	}
+	if db.IsPostgresDSN(dsn) {
+		return filepath.Join(filepath.Dir(db.DefaultPath), "jisheng.key")
+	}
+	return filepath.Join(filepath.Dir(dsn), "jisheng.key")
+}
+
+// openDB opens and migrates the database. Destructive migrations wait for
+// `jisheng migrate --backed-up`.
+func openDB(ctx context.Context, dsn string) (*db.DB, error) {
+	d, err := db.Open(ctx, dsn)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := d.Migrate(ctx, false); err != nil {
+		d.Close()
+		return nil, err
+	}
+	return d, nil
+}
+
+// openApp opens an initialised installation and checks that the key is the
+// one its data was encrypted with.
+func openApp(ctx context.Context, dsn, keyFlag string) (*app, error) {
+	d, err := openDB(ctx, dsn)
+	if err != nil {
+		return nil, err
+	}
+	a, err := assemble(ctx, d, keyFileFor(dsn, keyFlag))
+	if err != nil {
+		d.Close()
+		return nil, err
+	}
+	return a, nil
+}
+
+func assemble(ctx context.Context, d *db.DB, keyFile string) (*app, error) {
+	settings, err := readSettings(ctx, d)
+	if err != nil {
+		return nil, err
+	}
+	if settings[settingKeyFingerprint] == "" {
+		return nil, fmt.Errorf("数据库 %s 尚未初始化：请先运行 jisheng init --county 县级区划代码", d.Describe())
+	}
+	keys, err := fieldcrypt.Load(keyFile)
+	if err != nil {
+		return nil, err
+	}
+	if keys.Fingerprint() != settings[settingKeyFingerprint] {
+		return nil, fmt.Errorf("密钥文件 %s 与数据库不匹配：数据是用另一把密钥加密的。请使用初始化时生成的密钥文件（或设置 JISHENG_KEY）", keyFile)
+	}
+	if keys, err = keys.WithAlgorithm(settings[settingFieldCipher]); err != nil {
+		return nil, err
+	}
+	j, err := audit.New(keys.AuditKey(), settings[settingAuditAlg])
+	if err != nil {
+		return nil, err
+	}
+	return &app{db: d, keys: keys, journal: j,
+		accounts: account.NewService(d, j, account.DefaultConfig, nil),
+		registry: registry.NewService(d, j, keys, nil)}, nil
+}
+
+func readSettings(ctx context.Context, d *db.DB) (map[string]string, error) {
+	rows, err := d.Reader().Query(ctx, `SELECT key, value FROM settings`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]string{}
+	for rows.Next() {
+		var k, v string
+		if err := rows.Scan(&k, &v); err != nil {
+			return nil, err
+		}
+		out[k] = v
+	}
+	return out, rows.Err()
+}
+
+func writeSetting(ctx context.Context, tx *db.Tx, key, value string) error {
+	_, err := tx.Exec(ctx, `INSERT INTO settings (key, value) VALUES (?, ?)
+		ON CONFLICT (key) DO UPDATE SET value = excluded.value`, key, value)
+	return err
+}
+
+func (a *app) Close() error {
+	if a == nil {
+		return nil
+	}
+	return a.db.Close()
+}
+
+// operatorCtx returns ctx acting as the person at the command line.
+func operatorCtx(ctx context.Context) context.Context {
+	name := "unknown"
+	if u, err := user.Current(); err == nil {
+		name = u.Username
+	}
+	return auth.WithPrincipal(ctx, auth.Operator(name))
+}
+
+func isNoRows(err error) bool { return errors.Is(err, sql.ErrNoRows) }

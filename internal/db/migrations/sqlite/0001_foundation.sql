@@ -1,0 +1,144 @@
+-- Foundation: settings, divisions, users and sessions, the audit journal,
+-- households and persons.
+
+CREATE TABLE settings (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+
+-- Divisions from province down to 村民小组. path is the materialised path of
+-- codes, '/34/3415/341523/341523100/341523100201/', ending with '/' so that a
+-- prefix never matches a sibling whose code starts the same way.
+CREATE TABLE divisions (
+    code        TEXT PRIMARY KEY,
+    name        TEXT NOT NULL,
+    level       INTEGER NOT NULL CHECK (level BETWEEN 1 AND 6),
+    parent_code TEXT REFERENCES divisions(code),
+    path        TEXT NOT NULL UNIQUE,
+    urban_rural TEXT,
+    source      TEXT NOT NULL,
+    valid_from  TEXT NOT NULL,
+    valid_to    TEXT,
+    created_at  TEXT NOT NULL
+);
+CREATE INDEX divisions_parent ON divisions(parent_code, code);
+
+CREATE TABLE users (
+    id                   INTEGER PRIMARY KEY,
+    username             TEXT NOT NULL UNIQUE,
+    display_name         TEXT NOT NULL,
+    password_hash        TEXT NOT NULL,
+    role                 TEXT NOT NULL,
+    division_code        TEXT NOT NULL REFERENCES divisions(code),
+    division_path        TEXT NOT NULL,
+    status               TEXT NOT NULL DEFAULT 'active',
+    must_change_password INTEGER NOT NULL DEFAULT 0,
+    failed_logins        INTEGER NOT NULL DEFAULT 0,
+    locked_until         TEXT,
+    last_login_at        TEXT,
+    version              INTEGER NOT NULL DEFAULT 1,
+    created_at           TEXT NOT NULL,
+    updated_at           TEXT NOT NULL
+);
+CREATE INDEX users_division ON users(division_path);
+
+-- Sessions are stored by the SHA-256 of their token, so a copy of this table
+-- cannot be replayed as cookies.
+CREATE TABLE sessions (
+    token_hash   TEXT PRIMARY KEY,
+    user_id      INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    created_at   TEXT NOT NULL,
+    last_seen_at TEXT NOT NULL,
+    expires_at   TEXT NOT NULL,
+    ip           TEXT NOT NULL DEFAULT '',
+    user_agent   TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX sessions_user ON sessions(user_id);
+
+-- The audit journal is append-only and hash-chained: hash = HMAC(key, prev_hash ‖ entry).
+-- audit_head holds the newest seq and hash; updating it inside each writing
+-- transaction serialises appenders and lets verification notice a cut tail.
+CREATE TABLE audit_log (
+    seq           INTEGER PRIMARY KEY,
+    at            TEXT NOT NULL,
+    user_id       INTEGER,
+    username      TEXT NOT NULL,
+    role          TEXT NOT NULL,
+    division_code TEXT NOT NULL,
+    division_path TEXT NOT NULL,
+    action        TEXT NOT NULL,
+    entity        TEXT NOT NULL,
+    entity_id     TEXT NOT NULL,
+    before_json   TEXT,
+    after_json    TEXT,
+    remark        TEXT NOT NULL DEFAULT '',
+    ip            TEXT NOT NULL DEFAULT '',
+    request_id    TEXT NOT NULL DEFAULT '',
+    alg           TEXT NOT NULL,
+    prev_hash     TEXT NOT NULL,
+    hash          TEXT NOT NULL
+);
+CREATE INDEX audit_user ON audit_log(username, seq);
+CREATE INDEX audit_entity ON audit_log(entity, entity_id, seq);
+CREATE INDEX audit_at ON audit_log(at);
+CREATE INDEX audit_path ON audit_log(division_path, seq);
+
+CREATE TABLE audit_head (
+    id   INTEGER PRIMARY KEY CHECK (id = 1),
+    seq  INTEGER NOT NULL,
+    hash TEXT NOT NULL
+);
+INSERT INTO audit_head (id, seq, hash) VALUES (1, 0, '');
+
+CREATE TABLE households (
+    id            INTEGER PRIMARY KEY,
+    hh_no         TEXT NOT NULL UNIQUE,
+    division_code TEXT NOT NULL REFERENCES divisions(code),
+    division_path TEXT NOT NULL,
+    address       TEXT NOT NULL DEFAULT '',
+    version       INTEGER NOT NULL DEFAULT 1,
+    created_at    TEXT NOT NULL,
+    created_by    TEXT NOT NULL,
+    updated_at    TEXT NOT NULL,
+    updated_by    TEXT NOT NULL
+);
+CREATE INDEX households_path ON households(division_path, hh_no);
+
+-- Sensitive values are stored encrypted (id_enc, phone_enc) with a masked
+-- copy for lists; id_bidx is a keyed blind index for exact lookup by ID.
+CREATE TABLE persons (
+    id             INTEGER PRIMARY KEY,
+    name           TEXT NOT NULL,
+    sex            TEXT NOT NULL CHECK (sex IN ('male', 'female')),
+    birth_date     TEXT,
+    id_enc         BLOB,
+    id_bidx        TEXT,
+    id_mask        TEXT,
+    phone_enc      BLOB,
+    phone_mask     TEXT,
+    ethnicity      TEXT,
+    hukou_type     TEXT,
+    marital_status TEXT,
+    reg_division   TEXT NOT NULL REFERENCES divisions(code),
+    reg_path       TEXT NOT NULL,
+    res_division   TEXT NOT NULL REFERENCES divisions(code),
+    res_path       TEXT NOT NULL,
+    household_id   INTEGER REFERENCES households(id),
+    relation       TEXT,
+    mother_id      INTEGER REFERENCES persons(id),
+    father_id      INTEGER REFERENCES persons(id),
+    status         TEXT NOT NULL DEFAULT 'alive',
+    death_date     TEXT,
+    version        INTEGER NOT NULL DEFAULT 1,
+    created_at     TEXT NOT NULL,
+    created_by     TEXT NOT NULL,
+    updated_at     TEXT NOT NULL,
+    updated_by     TEXT NOT NULL
+);
+CREATE INDEX persons_reg ON persons(reg_path, name);
+CREATE INDEX persons_res ON persons(res_path, name);
+CREATE INDEX persons_name ON persons(name);
+CREATE INDEX persons_bidx ON persons(id_bidx);
+CREATE INDEX persons_household ON persons(household_id);
+CREATE INDEX persons_mother ON persons(mother_id, birth_date);
+CREATE INDEX persons_father ON persons(father_id);

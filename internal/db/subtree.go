@@ -1,0 +1,21 @@
+package db
+
+import "strings"
+
+// Subtree returns a condition matching every materialised path under path
+// (path itself included) and its arguments. Paths end in '/', and the next
+// byte after '/' is '0', so [path, path-without-slash + "0") is exactly the
+// subtree. A range, unlike LIKE 'path%', is served by a plain B-tree index on
+// both engines whatever the collation or case-sensitivity settings.
+func Subtree(col, path string) (string, []any) {
+	lo, hi := SubtreeRange(path)
+	return "(" + col + " >= ? AND " + col + " < ?)", []any{lo, hi}
+}
+
+// SubtreeRange returns the half-open range [lo, hi) of paths under path.
+func SubtreeRange(path string) (lo, hi string) {
+	if !strings.HasSuffix(path, "/") {
+		path += "/"
+	}
+	return path, path[:len(path)-1] + "0"
+}

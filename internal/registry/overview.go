@@ -1,0 +1,109 @@
+package registry
+
+import (
+	"context"
+
+	"jisheng/internal/apperr"
+	"jisheng/internal/auth"
+	"jisheng/internal/db"
+	"jisheng/internal/division"
+)
+
+// Overview is the home page's count of an area's registered population
+// (户籍人口): persons whose household registration lies in the area.
+type Overview struct {
+	Division   DivisionCount   `json:"division"`
+	Persons    int             `json:"persons"`     // alive
+	Households int             `json:"households"`  //
+	Male       int             `json:"male"`        // alive
+	Female     int             `json:"female"`      // alive
+	Deceased   int             `json:"deceased"`    //
+	LivingAway int             `json:"living_away"` // alive, living outside their registered division (人户分离)
+	Children   []DivisionCount `json:"children"`
+}
+
+// DivisionCount is a division with its population and household counts.
+type DivisionCount struct {
+	Code       string `json:"code"`
+	Name       string `json:"name"`
+	Level      int    `json:"level"`
+	Persons    int    `json:"persons"`
+	Households int    `json:"households"`
+}
+
+// Overview counts the area of division code (default: the caller's own),
+// which must lie in the caller's area.
+func (s *Service) Overview(ctx context.Context, code string) (Overview, error) {
+	pr := auth.From(ctx)
+	if code == "" {
+		code = pr.DivisionCode
+	}
+	c := s.db.Reader()
+	d, err := division.Get(ctx, c, code)
+	if err != nil || !pr.Covers(d.Path) {
+		return Overview{}, apperr.NotFoundf("区划不存在或不在您的管辖范围内")
+	}
+	o := Overview{Division: DivisionCount{Code: d.Code, Name: d.Name, Level: d.Level}}
+	reg, args := db.Subtree("reg_path", d.Path)
+	err = c.QueryRow(ctx, `SELECT
+		COALESCE(SUM(CASE WHEN status = 'alive' THEN 1 ELSE 0 END), 0),
+		COALESCE(SUM(CASE WHEN status = 'alive' AND sex = 'male' THEN 1 ELSE 0 END), 0),
+		COALESCE(SUM(CASE WHEN status = 'alive' AND sex = 'female' THEN 1 ELSE 0 END), 0),
+		COALESCE(SUM(CASE WHEN status = 'deceased' THEN 1 ELSE 0 END), 0),
+		COALESCE(SUM(CASE WHEN status = 'alive' AND res_division <> reg_division THEN 1 ELSE 0 END), 0)
+		FROM persons WHERE `+reg, args...).Scan(&o.Persons, &o.Male, &o.Female, &o.Deceased, &o.LivingAway)
+	if err != nil {
+		return o, apperr.Wrap(err, "overview counts")
+	}
+	hh, hargs := db.Subtree("division_path", d.Path)
+	if err := c.QueryRow(ctx, `SELECT COUNT(*) FROM households WHERE `+hh, hargs...).Scan(&o.Households); err != nil {
+		return o, apperr.Wrap(err, "overview households")
+	}
+	o.Children, err = childCounts(ctx, c, d)
+	return o, err
+}
+
+// childCounts counts each child division of d in one pass per table,
+// grouping by the child's path prefix: all children of a division have codes
+// of the same length, so their paths have the same length too.
+func childCounts(ctx context.Context, c db.Conn, d division.Division) ([]DivisionCount, error) {
+	kids, err := division.Children(ctx, c, d.Code)
+	if err != nil || len(kids) == 0 {
+		return []DivisionCount{}, err
+	}
+	n := len(kids[0].Path)
+	persons, err := countByPrefix(ctx, c, "persons", "reg_path", "status = 'alive'", d.Path, n)
+	if err != nil {
+		return nil, err
+	}
+	households, err := countByPrefix(ctx, c, "households", "division_path", "1 = 1", d.Path, n)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]DivisionCount, 0, len(kids))
+	for _, k := range kids {
+		out = append(out, DivisionCount{Code: k.Code, Name: k.Name, Level: k.Level,
+			Persons: persons[k.Path], Households: households[k.Path]})
+	}
+	return out, nil
+}
+
+func countByPrefix(ctx context.Context, c db.Conn, table, col, cond, path string, n int) (map[string]int, error) {
+	sub, args := db.Subtree(col, path)
+	rows, err := c.Query(ctx, `SELECT substr(`+col+`, 1, ?) AS k, COUNT(*) FROM `+table+` WHERE `+sub+` AND `+cond+
+		` AND length(`+col+`) >= ? GROUP BY k`, append(append([]any{n}, args...), n)...)
+	if err != nil {
+		return nil, apperr.Wrap(err, "count by prefix")
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var k string
+		var v int
+		if err := rows.Scan(&k, &v); err != nil {
+			return nil, apperr.Wrap(err, "scan count")
+		}
+		out[k] = v
+	}
+	return out, apperr.Wrap(rows.Err(), "count rows")
+}

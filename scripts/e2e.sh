@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Browser test: builds a small demo county in a temporary directory, serves it
+# on a free port and drives Debian's Chromium through web/e2e/smoke.mjs.
+set -euo pipefail
+bin=$(realpath "${1:-bin/jisheng}")
+chromium=$(command -v chromium || true)
+if [ -z "$chromium" ]; then
+	echo "e2e: 找不到 chromium：请先运行 apt-get install -y chromium（.ci/run 会自动安装）" >&2
+	exit 1
+fi
+tmp=$(mktemp -d)
+server=""
+cleanup() {
+	[ -n "$server" ] && kill "$server" 2>/dev/null && wait "$server" 2>/dev/null || true
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+"$bin" demo --db "$tmp/e2e.db" --county 341523 --persons 3000 --seed 7 >"$tmp/demo.log" 2>&1 || { cat "$tmp/demo.log"; exit 1; }
+"$bin" serve --db "$tmp/e2e.db" --addr 127.0.0.1:0 >"$tmp/serve.out" 2>"$tmp/serve.log" &
+server=$!
+url=""
+for _ in $(seq 1 100); do
+	url=$(grep -o 'http://127.0.0.1:[0-9]*' "$tmp/serve.out" || true)
+	[ -n "$url" ] && break
+	kill -0 "$server" 2>/dev/null || { cat "$tmp/serve.log"; exit 1; }
+	sleep 0.1
+done
+[ -n "$url" ] || { echo "e2e: 服务未能启动" >&2; cat "$tmp/serve.log"; exit 1; }
+
+cd "$(dirname "$0")/../web"
+JISHENG_URL="$url" JISHENG_USER=county JISHENG_PASSWORD='Jisheng@2026' CHROMIUM="$chromium" node e2e/smoke.mjs

@@ -1,0 +1,155 @@
+// Routes and guards. Each route names the permission it needs beside it, like
+// the server's route table; views load on demand to keep the first load small.
+import { createRouter, createWebHistory } from 'vue-router'
+import { setUnauthorizedHandler } from './api/client.js'
+import { session, ensureSession, can, clearSession } from './session.js'
+import { safeRedirect } from './utils/nav.js'
+
+const routes = [
+  {
+    path: '/login',
+    name: 'login',
+    component: () => import('./views/auth/LoginView.vue'),
+    meta: { public: true, title: '登录' },
+  },
+  {
+    path: '/error',
+    name: 'error',
+    component: () => import('./views/error/ErrorView.vue'),
+    meta: { public: true, title: '出错了' },
+  },
+  {
+    path: '/',
+    component: () => import('./layout/AppLayout.vue'),
+    children: [
+      { path: '', name: 'home', component: () => import('./views/home/HomeView.vue'), meta: { title: '首页' } },
+      {
+        path: 'persons',
+        name: 'persons',
+        component: () => import('./views/registry/PersonList.vue'),
+        meta: { title: '人员', perm: 'registry.read' },
+      },
+      {
+        path: 'persons/new',
+        name: 'person-new',
+        component: () => import('./views/registry/PersonForm.vue'),
+        meta: { title: '新增人员', perm: 'registry.write' },
+      },
+      {
+        path: 'persons/:id(\\d+)',
+        name: 'person',
+        component: () => import('./views/registry/PersonDetail.vue'),
+        meta: { title: '人员详情', perm: 'registry.read' },
+      },
+      {
+        path: 'persons/:id(\\d+)/edit',
+        name: 'person-edit',
+        component: () => import('./views/registry/PersonForm.vue'),
+        meta: { title: '编辑人员', perm: 'registry.write' },
+      },
+      {
+        path: 'households',
+        name: 'households',
+        component: () => import('./views/registry/HouseholdList.vue'),
+        meta: { title: '家庭户', perm: 'registry.read' },
+      },
+      {
+        path: 'households/:id(\\d+)',
+        name: 'household',
+        component: () => import('./views/registry/HouseholdView.vue'),
+        meta: { title: '户详情', perm: 'registry.read' },
+      },
+      {
+        path: 'users',
+        name: 'users',
+        component: () => import('./views/users/UserList.vue'),
+        meta: { title: '用户管理', perm: 'users.manage' },
+      },
+      {
+        path: 'audit',
+        name: 'audit',
+        component: () => import('./views/audit/AuditLog.vue'),
+        meta: { title: '审计日志', perm: 'audit.read' },
+      },
+      {
+        path: '403',
+        name: 'forbidden',
+        component: () => import('./views/error/StatusView.vue'),
+        props: { kind: 'forbidden' },
+        meta: { title: '无权访问' },
+      },
+      {
+        path: ':pathMatch(.*)*',
+        name: 'not-found',
+        component: () => import('./views/error/StatusView.vue'),
+        props: { kind: 'not-found' },
+        meta: { title: '页面不存在' },
+      },
+    ],
+  },
+]
+
+export const router = createRouter({
+  history: createWebHistory('/'),
+  routes,
+  scrollBehavior(to, from, saved) {
+    if (saved) return saved
+    if (to.path !== from.path) return { top: 0 }
+    return false
+  },
+})
+
+/** The route guard, exported for tests. */
+export async function guard(to) {
+  if (to.name === 'login') {
+    // Already signed in: go where the user wanted (unless a password change is due).
+    if (session.checked && session.me && !session.me.must_change_password) {
+      return safeRedirect(to.query.redirect) || { name: 'home' }
+    }
+    return true
+  }
+  if (to.meta.public) return true
+  let me
+  try {
+    me = await ensureSession()
+  } catch (e) {
+    return { name: 'error', query: { to: to.fullPath, msg: e.message } }
+  }
+  if (!me) return { name: 'login', query: { redirect: to.fullPath } }
+  if (to.meta.perm && !can(to.meta.perm)) return { name: 'forbidden', query: { from: to.fullPath } }
+  return true
+}
+
+router.beforeEach(guard)
+
+router.afterEach((to) => {
+  document.title = to.meta.title ? `${to.meta.title} - 计生服务管理系统` : '计生服务管理系统'
+})
+
+// A 401 from any call: the session expired. Keep the route the user was on.
+setUnauthorizedHandler(() => {
+  const wasSignedIn = !!session.me
+  clearSession()
+  const cur = router.currentRoute.value
+  if (cur.name === 'login') return
+  router.replace({
+    name: 'login',
+    query: { redirect: cur.fullPath, ...(wasSignedIn ? { expired: '1' } : {}) },
+  })
+})
+
+// After a new version is deployed the old chunk files are gone; load the page
+// afresh once, otherwise show the error page.
+router.onError((err, to) => {
+  const msg = String(err?.message || '')
+  if (/dynamically imported module|Importing a module script failed|Failed to fetch/i.test(msg)) {
+    const key = 'jisheng.reload:' + to.fullPath
+    if (!sessionStorage.getItem(key)) {
+      sessionStorage.setItem(key, '1')
+      window.location.assign(to.fullPath)
+      return
+    }
+    sessionStorage.removeItem(key)
+    router.replace({ name: 'error', query: { to: to.fullPath, msg: '页面加载失败，请检查网络后重试' } })
+  }
+})
