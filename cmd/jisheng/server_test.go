@@ -257,9 +257,9 @@ func TestRegistryScenarios(t *testing.T) {
 					t.Errorf("village B sees persons of village A: %s", b)
 				}
 			}},
-			{"other village filters by A", "villageb", "GET", "/api/v1/persons?division=" + villageA, nil, 200, func(t *testing.T, b string) {
-				if !strings.Contains(b, `"total":0`) {
-					t.Errorf("division filter widened the scope: %s", b)
+			{"other village filters by A", "villageb", "GET", "/api/v1/persons?division=" + villageA, nil, 400, func(t *testing.T, b string) {
+				if !strings.Contains(b, "管辖范围") || !strings.Contains(b, `"field":"division"`) {
+					t.Errorf("division outside the area: %s", b)
 				}
 			}},
 			{"residence village sees resident", "county", "GET", "/api/v1/persons?division=" + villageA2, nil, 200, func(t *testing.T, b string) {

@@ -98,7 +98,7 @@ func TestHashVerify(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.HasPrefix(h, "$argon2id$v=19$m=65536,t=2,p=2$") {
+	if !strings.HasPrefix(h, "$argon2id$v=19$m=32768,t=3,p=2$") {
 		t.Fatalf("hash format %q", h)
 	}
 	if !account.VerifyPassword(goodPassword, h) || account.VerifyPassword(goodPassword+"x", h) {

@@ -16,16 +16,19 @@ import (
 	"jisheng/internal/apperr"
 )
 
-// argonParams are the argon2id costs of new hashes. 64 MiB and two passes take
-// about a tenth of a second on the small machines counties run; the cost is
-// stored in each hash so it can be raised later without breaking old ones.
+// argonParams are the argon2id costs of new hashes: 32 MiB and three passes,
+// between OWASP's minimum (19 MiB, 2 passes) and RFC 9106's second
+// recommendation (64 MiB, 3 passes), about a tenth of a second on the small
+// machines counties run while keeping two concurrent sign-ins within the
+// server's memory budget. The cost is stored in each hash, so it can be
+// raised later without breaking old ones.
 type argonParams struct {
 	Memory  uint32 // KiB
 	Time    uint32
 	Threads uint8
 }
 
-var defaultArgon = argonParams{Memory: 64 * 1024, Time: 2, Threads: 2}
+var defaultArgon = argonParams{Memory: 32 * 1024, Time: 3, Threads: 2}
 
 // hashSlots bounds concurrent hashing: each hash holds Memory KiB, and a burst
 // of logins must not push the server past its memory budget.

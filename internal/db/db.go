@@ -108,15 +108,20 @@ func openSQLite(path string) (*DB, error) {
 	}
 	// busy_timeout must come first: the journal_mode change itself can meet a
 	// lock held by another process (a CLI command beside a running server).
-	pragmas := []string{"busy_timeout(10000)", "journal_mode(WAL)", "synchronous(NORMAL)", "foreign_keys(ON)", "cache_size(-32000)"}
+	pragmas := []string{"busy_timeout(10000)", "journal_mode(WAL)", "synchronous(NORMAL)", "foreign_keys(ON)"}
 	q := url.Values{}
 	for _, p := range pragmas {
 		q.Add("_pragma", p)
 	}
+	// Page caches are private to each connection and count against the
+	// server's memory; the OS caches the file for all of them. The writer
+	// gets a larger one for index maintenance during bulk loads.
 	writerQ := url.Values{"_txlock": {"immediate"}}
 	for k, v := range q {
-		writerQ[k] = v
+		writerQ[k] = append([]string{}, v...)
 	}
+	writerQ.Add("_pragma", "cache_size(-32000)")
+	q.Add("_pragma", "cache_size(-8000)")
 	u := func(v url.Values) string { return "file:" + path + "?" + v.Encode() }
 	write, err := sql.Open("sqlite", u(writerQ))
 	if err != nil {
@@ -347,3 +352,16 @@ func FormatTime(t time.Time) string { return t.UTC().Format(TimeLayout) }
 
 // ParseTime reads a stored instant.
 func ParseTime(s string) (time.Time, error) { return time.Parse(TimeLayout, s) }
+
+// Lock serialises transactions that use the same key until tx ends, for
+// check-then-insert rules no unique index can express (one household head,
+// no two persons with one ID number). On PostgreSQL it takes a
+// transaction-scoped advisory lock; SQLite's single writer already runs
+// write transactions one at a time.
+func (t *Tx) Lock(ctx context.Context, key string) error {
+	if t.dialect != Postgres {
+		return nil
+	}
+	_, err := t.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtextextended(?, 0))`, key)
+	return err
+}

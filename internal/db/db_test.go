@@ -2,6 +2,7 @@ package db_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 
 	"jisheng/internal/apperr"
@@ -58,37 +59,76 @@ func TestTxRollsBackOnErrorAndTranslatesUniqueViolation(t *testing.T) {
 	})
 }
 
-func TestInsertIDReturnsNewKey(t *testing.T) {
+func TestInsertIDAndPaging(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		var ids []int64
 		err := d.Tx(ctx, func(tx *db.Tx) error {
-			for _, c := range []string{"34", "35"} {
-				id, err := tx.InsertID(ctx, `INSERT INTO users (username, display_name, password_hash, role, division_code, division_path, created_at, updated_at)
-					SELECT ?, 'x', 'h', 'viewer', code, path, ?, ? FROM divisions WHERE code = ?`, "u"+c, db.Now(), db.Now(), "root")
-				if err == nil {
-					ids = append(ids, id)
-				}
+			if _, err := tx.Exec(ctx, `INSERT INTO divisions (code, name, level, path, source, valid_from, created_at)
+				VALUES ('34', '安徽省', 1, '/34/', 'nbs2023', '2023-06-30', ?)`, db.Now()); err != nil {
+				return err
 			}
-			return nil
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(ids) != 0 {
-			t.Fatalf("insert from empty select returned ids %v", ids)
-		}
-		err = d.Tx(ctx, func(tx *db.Tx) error {
-			for _, k := range []string{"x", "y"} {
-				_, err := tx.Exec(ctx, `INSERT INTO settings (key, value) VALUES (?, ?)`, k, k)
+			for i := 0; i < 25; i++ {
+				id, err := tx.InsertID(ctx, `INSERT INTO households (hh_no, division_code, division_path, created_at, created_by, updated_at, updated_by)
+					VALUES (?, '34', '/34/', ?, 't', ?, 't')`, fmt.Sprintf("H%02d", i), db.Now(), db.Now())
 				if err != nil {
 					return err
 				}
+				ids = append(ids, id)
 			}
 			return nil
 		})
 		if err != nil {
 			t.Fatal(err)
 		}
+		for i := 1; i < len(ids); i++ {
+			if ids[i] <= ids[i-1] {
+				t.Fatalf("ids not increasing: %v", ids)
+			}
+		}
+		sel := db.Select{Cols: "hh_no", From: "households", OrderBy: "hh_no"}
+		cond, args := db.Subtree("division_path", "/34/")
+		sel.Where(cond, args...)
+		sel.Where("hh_no >= ?", "H05")
+		total, err := sel.Count(ctx, d.Reader())
+		if err != nil || total != 20 {
+			t.Fatalf("count %d %v", total, err)
+		}
+		rows, err := sel.Page(ctx, d.Reader(), 2, 8)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		var got []string
+		for rows.Next() {
+			var s string
+			rows.Scan(&s)
+			got = append(got, s)
+		}
+		if len(got) != 8 || got[0] != "H13" {
+			t.Fatalf("page 2: %v", got)
+		}
 	})
+}
+
+func TestSubtreeRange(t *testing.T) {
+	lo, hi := db.SubtreeRange("/34/3415/341523/")
+	cases := []struct {
+		path string
+		in   bool
+	}{
+		{"/34/3415/341523/", true},
+		{"/34/3415/341523/341523100/341523100201/", true},
+		{"/34/3415/3415230/", false}, // a sibling whose code starts the same way
+		{"/34/3415/341522/", false},
+		{"/34/3415/341524/", false},
+	}
+	for _, c := range cases {
+		if got := c.path >= lo && c.path < hi; got != c.in {
+			t.Errorf("%s in subtree = %v, want %v", c.path, got, c.in)
+		}
+	}
+	if lo2, _ := db.SubtreeRange("/34"); lo2 != "/34/" {
+		t.Errorf("path without trailing slash: %q", lo2)
+	}
 }

@@ -45,12 +45,17 @@ func (s *Select) Count(ctx context.Context, c Conn) (int, error) {
 
 // Page returns rows of 1-based page number page with size rows per page.
 func (s *Select) Page(ctx context.Context, c Conn, page, size int) (*sql.Rows, error) {
+	return s.PageAt(ctx, c, (page-1)*size, size)
+}
+
+// PageAt returns at most limit rows after skipping offset.
+func (s *Select) PageAt(ctx context.Context, c Conn, offset, limit int) (*sql.Rows, error) {
 	q := "SELECT " + s.Cols + " FROM " + s.From + s.tail()
 	if s.OrderBy != "" {
 		q += " ORDER BY " + s.OrderBy
 	}
 	q += " LIMIT ? OFFSET ?"
-	args := append(append([]any{}, s.args...), size, (page-1)*size)
+	args := append(append([]any{}, s.args...), limit, offset)
 	return c.Query(ctx, q, args...)
 }
 

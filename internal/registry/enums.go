@@ -51,6 +51,9 @@ var (
 		{"sibling", "兄弟姐妹"}, {"child_in_law", "儿媳/女婿"}, {"other", "其他"}}
 
 	statuses = enum{{"alive", "健在"}, {"deceased", "死亡"}}
+
+	// auditEntities are the kinds of record the journal names.
+	auditEntities = enum{{"person", "人员"}, {"household", "户"}, {"user", "用户"}, {"division", "区划"}, {"system", "系统"}}
 )
 
 // Ethnicities are the 56 groups of GB/T 3304 in its order, then its codes 97
@@ -73,11 +76,13 @@ type Enums struct {
 	Ethnicity     []Option `json:"ethnicity"`
 	Role          []Option `json:"role"`
 	DivisionLevel []Option `json:"division_level"`
+	AuditEntity   []Option `json:"audit_entity"`
 }
 
 // AllEnums assembles the enumerations.
 func AllEnums() Enums {
-	e := Enums{Sex: sexes, HukouType: hukouTypes, MaritalStatus: maritalStatuses, Relation: relations, Status: statuses}
+	e := Enums{Sex: sexes, HukouType: hukouTypes, MaritalStatus: maritalStatuses, Relation: relations, Status: statuses,
+		AuditEntity: auditEntities}
 	for _, n := range Ethnicities {
 		e.Ethnicity = append(e.Ethnicity, Option{n, n})
 	}

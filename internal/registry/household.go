@@ -119,6 +119,9 @@ func (s *Service) CreateHousehold(ctx context.Context, in HouseholdInput) (House
 }
 
 func nextHHNo(ctx context.Context, tx *db.Tx, village string) (string, error) {
+	if err := tx.Lock(ctx, "household.no:"+village); err != nil {
+		return "", apperr.Wrap(err, "lock household numbers")
+	}
 	prefix := village + "-"
 	var last sql.NullString
 	err := tx.QueryRow(ctx, `SELECT MAX(hh_no) FROM households WHERE hh_no >= ? AND hh_no < ?`,
@@ -207,21 +210,18 @@ type HouseholdFilter struct {
 func (s *Service) ListHouseholds(ctx context.Context, f HouseholdFilter) ([]Household, int, error) {
 	pr := auth.From(ctx)
 	c := s.db.Reader()
+	area, err := listArea(ctx, c, pr, f.Division)
+	if err != nil {
+		return nil, 0, err
+	}
 	sel := db.Select{Cols: householdCols, From: "households h", OrderBy: "h.division_path, h.hh_no"}
-	cond, args := db.Subtree("h.division_path", pr.DivisionPath)
+	cond, args := db.Subtree("h.division_path", area)
 	sel.Where(cond, args...)
-	if q := strings.TrimSpace(f.Q); q != "" {
+	q := strings.TrimSpace(f.Q)
+	if q != "" {
 		sel.Where("h.hh_no >= ? AND h.hh_no < ?", q, q+"\U0010FFFF")
 	}
-	if f.Division != "" {
-		d, err := division.Get(ctx, c, f.Division)
-		if err != nil {
-			return nil, 0, apperr.InvalidField("division", "区划代码 "+f.Division+" 不存在")
-		}
-		cond, args := db.Subtree("h.division_path", d.Path)
-		sel.Where(cond, args...)
-	}
-	total, err := sel.Count(ctx, c)
+	total, err := countHouseholds(ctx, c, sel, area, q == "")
 	if err != nil {
 		return nil, 0, apperr.Wrap(err, "count households")
 	}
@@ -248,4 +248,16 @@ func (s *Service) ListHouseholds(ctx context.Context, f HouseholdFilter) ([]Hous
 		out[i].DivisionName = names[out[i].Division]
 	}
 	return out, total, err
+}
+
+// countHouseholds counts the households a list selects: from the trigger-kept
+// counts when only the area limits it, else by counting rows.
+func countHouseholds(ctx context.Context, c db.Conn, sel db.Select, area string, areaOnly bool) (int, error) {
+	if !areaOnly {
+		return sel.Count(ctx, c)
+	}
+	cond, args := db.Subtree("path", area)
+	var n int
+	err := c.QueryRow(ctx, `SELECT COALESCE(SUM(n), 0) FROM household_counts WHERE `+cond, args...).Scan(&n)
+	return n, err
 }

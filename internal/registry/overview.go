@@ -46,24 +46,24 @@ func (s *Service) Overview(ctx context.Context, code string) (Overview, error) {
 	o := Overview{Division: DivisionCount{Code: d.Code, Name: d.Name, Level: d.Level}}
 	reg, args := db.Subtree("reg_path", d.Path)
 	err = c.QueryRow(ctx, `SELECT
-		COALESCE(SUM(CASE WHEN status = 'alive' THEN 1 ELSE 0 END), 0),
-		COALESCE(SUM(CASE WHEN status = 'alive' AND sex = 'male' THEN 1 ELSE 0 END), 0),
-		COALESCE(SUM(CASE WHEN status = 'alive' AND sex = 'female' THEN 1 ELSE 0 END), 0),
-		COALESCE(SUM(CASE WHEN status = 'deceased' THEN 1 ELSE 0 END), 0),
-		COALESCE(SUM(CASE WHEN status = 'alive' AND res_division <> reg_division THEN 1 ELSE 0 END), 0)
-		FROM persons WHERE `+reg, args...).Scan(&o.Persons, &o.Male, &o.Female, &o.Deceased, &o.LivingAway)
+		COALESCE(SUM(CASE WHEN status = 'alive' THEN n ELSE 0 END), 0),
+		COALESCE(SUM(CASE WHEN status = 'alive' AND sex = 'male' THEN n ELSE 0 END), 0),
+		COALESCE(SUM(CASE WHEN status = 'alive' AND sex = 'female' THEN n ELSE 0 END), 0),
+		COALESCE(SUM(CASE WHEN status = 'deceased' THEN n ELSE 0 END), 0),
+		COALESCE(SUM(CASE WHEN status = 'alive' AND res_path <> reg_path THEN n ELSE 0 END), 0)
+		FROM person_counts WHERE `+reg, args...).Scan(&o.Persons, &o.Male, &o.Female, &o.Deceased, &o.LivingAway)
 	if err != nil {
 		return o, apperr.Wrap(err, "overview counts")
 	}
-	hh, hargs := db.Subtree("division_path", d.Path)
-	if err := c.QueryRow(ctx, `SELECT COUNT(*) FROM households WHERE `+hh, hargs...).Scan(&o.Households); err != nil {
+	hh, hargs := db.Subtree("path", d.Path)
+	if err := c.QueryRow(ctx, `SELECT COALESCE(SUM(n), 0) FROM household_counts WHERE `+hh, hargs...).Scan(&o.Households); err != nil {
 		return o, apperr.Wrap(err, "overview households")
 	}
 	o.Children, err = childCounts(ctx, c, d)
 	return o, err
 }
 
-// childCounts counts each child division of d in one pass per table,
+// childCounts counts each child division of d from the count tables,
 // grouping by the child's path prefix: all children of a division have codes
 // of the same length, so their paths have the same length too.
 func childCounts(ctx context.Context, c db.Conn, d division.Division) ([]DivisionCount, error) {
@@ -72,11 +72,11 @@ func childCounts(ctx context.Context, c db.Conn, d division.Division) ([]Divisio
 		return []DivisionCount{}, err
 	}
 	n := len(kids[0].Path)
-	persons, err := countByPrefix(ctx, c, "persons", "reg_path", "status = 'alive'", d.Path, n)
+	persons, err := countByPrefix(ctx, c, "person_counts", "reg_path", "status = 'alive'", d.Path, n)
 	if err != nil {
 		return nil, err
 	}
-	households, err := countByPrefix(ctx, c, "households", "division_path", "1 = 1", d.Path, n)
+	households, err := countByPrefix(ctx, c, "household_counts", "path", "1 = 1", d.Path, n)
 	if err != nil {
 		return nil, err
 	}
@@ -90,7 +90,7 @@ func childCounts(ctx context.Context, c db.Conn, d division.Division) ([]Divisio
 
 func countByPrefix(ctx context.Context, c db.Conn, table, col, cond, path string, n int) (map[string]int, error) {
 	sub, args := db.Subtree(col, path)
-	rows, err := c.Query(ctx, `SELECT substr(`+col+`, 1, ?) AS k, COUNT(*) FROM `+table+` WHERE `+sub+` AND `+cond+
+	rows, err := c.Query(ctx, `SELECT substr(`+col+`, 1, ?) AS k, SUM(n) FROM `+table+` WHERE `+sub+` AND `+cond+
 		` AND length(`+col+`) >= ? GROUP BY k`, append(append([]any{n}, args...), n)...)
 	if err != nil {
 		return nil, apperr.Wrap(err, "count by prefix")

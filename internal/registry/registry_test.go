@@ -2,6 +2,7 @@ package registry_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -253,6 +254,27 @@ func TestListPagingAndOverview(t *testing.T) {
 		if err != nil || total != 26 || len(page3) != 6 {
 			t.Fatalf("village A page 3: %d items of %d (%v)", len(page3), total, err)
 		}
+		// Registered persons come first, by name; the resident registered elsewhere last.
+		if page3[5].Name != "乙" {
+			t.Fatalf("last of the list: %q, want the resident from village B", page3[5].Name)
+		}
+		seen := map[int64]bool{}
+		for pg := 1; pg <= 6; pg++ {
+			items, _, _ := e.svc.List(ctxA, registry.Filter{Page: pg, Size: 5})
+			for _, p := range items {
+				if seen[p.ID] {
+					t.Fatalf("person %d on two pages", p.ID)
+				}
+				seen[p.ID] = true
+			}
+		}
+		if len(seen) != 26 {
+			t.Fatalf("paging by 5 showed %d persons, want 26", len(seen))
+		}
+		named, total, _ := e.svc.List(testfix.Ctx(auth.RoleCounty, testfix.County), registry.Filter{Q: "甲", Page: 1, Size: 30})
+		if total != 25 || len(named) != 25 || named[0].Name > named[1].Name {
+			t.Fatalf("name search: %d of %d", len(named), total)
+		}
 		past, total, _ := e.svc.List(ctxA, registry.Filter{Page: 9, Size: 10})
 		if len(past) != 0 || total != 26 {
 			t.Fatalf("page past the end: %d of %d", len(past), total)
@@ -275,4 +297,111 @@ func TestListPagingAndOverview(t *testing.T) {
 			t.Fatalf("overview outside area: %v", err)
 		}
 	})
+}
+
+func TestConcurrentDuplicatesRefused(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		e := setup(t, d)
+		h, err := e.svc.CreateHousehold(villageA(), registry.HouseholdInput{Division: testfix.VillageA1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		id := idno.Generate(testfix.County, "1970-01-01", 11)
+		const n = 8
+		errs := make(chan error, 2*n)
+		done := make(chan struct{})
+		for i := 0; i < n; i++ {
+			go func(i int) {
+				_, err := e.svc.Create(villageA(), registry.PersonInput{Name: "同号", IDNumber: id, RegisteredDivision: testfix.VillageA1})
+				errs <- err
+				_, err = e.svc.Create(villageA(), registry.PersonInput{Name: "户主", Sex: "male", BirthDate: "1960-01-01",
+					RegisteredDivision: testfix.VillageA1, HouseholdID: &h.ID, Relation: "head"})
+				errs <- err
+				done <- struct{}{}
+			}(i)
+		}
+		for i := 0; i < n; i++ {
+			<-done
+		}
+		close(errs)
+		ok, conflicts := 0, 0
+		for err := range errs {
+			switch {
+			case err == nil:
+				ok++
+			case apperr.As(err).Field == "id_number" || apperr.As(err).Field == "relation":
+				conflicts++
+			default:
+				t.Fatalf("unexpected error: %v", err)
+			}
+		}
+		if ok != 2 || conflicts != 2*n-2 {
+			t.Fatalf("%d created, %d refused; want one person with the ID and one head", ok, conflicts)
+		}
+	})
+}
+
+// TestCountsFollowEveryChange checks the trigger-kept count tables against a
+// recount after creations and edits that move persons between divisions,
+// sexes and statuses.
+func TestCountsFollowEveryChange(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		e := setup(t, d)
+		ctx := testfix.Ctx(auth.RoleCounty, testfix.County)
+		var ps []registry.Person
+		for i, v := range []string{testfix.VillageA1, testfix.VillageA2, testfix.VillageB1, testfix.VillageB2} {
+			ps = append(ps, e.create(t, ctx, registry.PersonInput{Name: "计数" + string(rune('甲'+i)), Sex: "female",
+				BirthDate: "1950-01-01", RegisteredDivision: v, ResidenceDivision: testfix.VillageA1}))
+		}
+		h, _ := e.svc.CreateHousehold(ctx, registry.HouseholdInput{Division: testfix.VillageB2})
+		e.svc.CreateHousehold(ctx, registry.HouseholdInput{Division: testfix.VillageB2})
+		edits := []registry.PersonInput{
+			{Name: ps[0].Name, Sex: "male", BirthDate: "1950-01-01", RegisteredDivision: testfix.VillageB1},
+			{Name: ps[1].Name, Sex: "female", BirthDate: "1950-01-01", RegisteredDivision: testfix.VillageA2, Status: "deceased", DeathDate: "2020-02-02"},
+			{Name: ps[2].Name, Sex: "female", BirthDate: "1950-01-01", RegisteredDivision: testfix.VillageB2, HouseholdID: &h.ID, Relation: "head"},
+		}
+		for i, in := range edits {
+			in.Version = ps[i].Version
+			if _, err := e.svc.Update(ctx, ps[i].ID, in); err != nil {
+				t.Fatal(err)
+			}
+		}
+		got := countRows(t, d, `SELECT reg_path, res_path, sex, status, n FROM person_counts WHERE n <> 0`)
+		want := countRows(t, d, `SELECT reg_path, res_path, sex, status, COUNT(*) FROM persons GROUP BY reg_path, res_path, sex, status`)
+		if got != want {
+			t.Fatalf("person_counts:\n%s\nrecount:\n%s", got, want)
+		}
+		got = countRows(t, d, `SELECT path, n FROM household_counts WHERE n <> 0`)
+		want = countRows(t, d, `SELECT division_path, COUNT(*) FROM households GROUP BY division_path`)
+		if got != want {
+			t.Fatalf("household_counts %s, recount %s", got, want)
+		}
+	})
+}
+
+func countRows(t *testing.T, d *db.DB, q string) string {
+	t.Helper()
+	rows, err := d.Reader().Query(context.Background(), q+` ORDER BY 1, 2`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	cols, _ := rows.Columns()
+	var b strings.Builder
+	for rows.Next() {
+		vals := make([]any, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		rows.Scan(ptrs...)
+		for _, v := range vals {
+			if bs, ok := v.([]byte); ok {
+				v = string(bs)
+			}
+			fmt.Fprintf(&b, "%v|", v)
+		}
+		b.WriteString("\n")
+	}
+	return b.String()
 }

@@ -13,7 +13,6 @@ import (
 	"jisheng/internal/db"
 	"jisheng/internal/division"
 	"jisheng/internal/fieldcrypt"
-	"jisheng/internal/idno"
 )
 
 func init() {
@@ -255,6 +254,9 @@ func (s *Service) checkHousehold(ctx context.Context, tx *db.Tx, pr *auth.Princi
 	if c.Relation != "head" {
 		return nil
 	}
+	if err := tx.Lock(ctx, fmt.Sprintf("household.head:%d", *c.HouseholdID)); err != nil {
+		return apperr.Wrap(err, "lock household")
+	}
 	var head string
 	err = tx.QueryRow(ctx, `SELECT name FROM persons WHERE household_id = ? AND relation = 'head' AND status = 'alive' AND id <> ?`,
 		*c.HouseholdID, self).Scan(&head)
@@ -323,9 +325,12 @@ func (s *Service) checkDuplicateID(ctx context.Context, tx *db.Tx, c *cleaned, s
 	if c.idNumber == "" {
 		return nil
 	}
+	bidx := s.cipher.BlindIndex(fieldID, c.idNumber)
+	if err := tx.Lock(ctx, "person.id:"+bidx); err != nil {
+		return apperr.Wrap(err, "lock id")
+	}
 	var other int64
-	err := tx.QueryRow(ctx, `SELECT id FROM persons WHERE id_bidx = ? AND id <> ? LIMIT 1`,
-		s.cipher.BlindIndex(fieldID, c.idNumber), self).Scan(&other)
+	err := tx.QueryRow(ctx, `SELECT id FROM persons WHERE id_bidx = ? AND id <> ? LIMIT 1`, bidx, self).Scan(&other)
 	if err == sql.ErrNoRows {
 		return nil
 	}
@@ -368,24 +373,27 @@ func (s *Service) Get(ctx context.Context, id int64) (Person, error) {
 	if p.Children, err = children(ctx, c, pr, id); err != nil {
 		return p, err
 	}
-	if err := s.decorate(ctx, c, []*Person{&p}); err != nil {
-		return p, err
-	}
-	return p, nil
+	ps := []Person{p}
+	err = s.decorate(ctx, c, ps)
+	return ps[0], err
 }
 
 // decorate adds division names and ages to persons read for display.
-func (s *Service) decorate(ctx context.Context, c db.Conn, ps []*Person) error {
+func (s *Service) decorate(ctx context.Context, c db.Conn, ps []Person) error {
 	codes := make([]string, 0, 2*len(ps))
 	for _, p := range ps {
 		codes = append(codes, p.RegisteredDivision, p.ResidenceDivision)
+	}
+	if len(codes) == 0 {
+		return nil
 	}
 	names, err := division.DisplayNames(ctx, c, codes)
 	if err != nil {
 		return err
 	}
 	today := s.today().Format(dateLayout)
-	for _, p := range ps {
+	for i := range ps {
+		p := &ps[i]
 		p.RegisteredDivisionName, p.ResidenceDivisionName = names[p.RegisteredDivision], names[p.ResidenceDivision]
 		until := today
 		if p.DeathDate != "" {
@@ -420,81 +428,4 @@ func (s *Service) Reveal(ctx context.Context, id int64) (Sensitive, error) {
 			Remark: "查看完整公民身份号码和联系电话"})
 	})
 	return out, err
-}
-
-// Filter selects persons for the list page.
-type Filter struct {
-	Q        string // name prefix, or an ID number
-	IDNumber string // a full ID number, exact
-	Division string // registered or living in this division's subtree
-	Page     int
-	Size     int
-}
-
-// List returns one page of persons in the caller's scope.
-func (s *Service) List(ctx context.Context, f Filter) ([]Person, int, error) {
-	pr := auth.From(ctx)
-	c := s.db.Reader()
-	sel := db.Select{Cols: personCols + ", " + birthOrderExpr, From: personFrom, OrderBy: "p.id"}
-	cond, args := personScope("p", pr)
-	sel.Where(cond, args...)
-	q := strings.TrimSpace(f.Q)
-	if f.IDNumber == "" && idno.Looks(q) {
-		f.IDNumber, q = q, ""
-	}
-	if f.IDNumber != "" {
-		sel.Where("p.id_bidx = ?", s.cipher.BlindIndex(fieldID, searchableID(f.IDNumber)))
-	}
-	if q != "" {
-		sel.Where("p.name >= ? AND p.name < ?", q, q+"\U0010FFFF")
-	}
-	if f.Division != "" {
-		d, err := division.Get(ctx, c, f.Division)
-		if err != nil {
-			return nil, 0, apperr.InvalidField("division", "区划代码 "+f.Division+" 不存在")
-		}
-		reg, ra := db.Subtree("p.reg_path", d.Path)
-		res, sa := db.Subtree("p.res_path", d.Path)
-		sel.Where("("+reg+" OR "+res+")", append(ra, sa...)...)
-	}
-	total, err := sel.Count(ctx, c)
-	if err != nil {
-		return nil, 0, apperr.Wrap(err, "count persons")
-	}
-	rows, err := sel.Page(ctx, c, f.Page, f.Size)
-	if err != nil {
-		return nil, 0, apperr.Wrap(err, "list persons")
-	}
-	defer rows.Close()
-	out := []Person{}
-	for rows.Next() {
-		var order sql.NullInt64
-		p, err := scanPerson(rows, &order)
-		if err != nil {
-			return nil, 0, apperr.Wrap(err, "scan person")
-		}
-		if order.Valid {
-			n := int(order.Int64)
-			p.BirthOrder = &n
-		}
-		out = append(out, p)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, 0, apperr.Wrap(err, "persons rows")
-	}
-	ptrs := make([]*Person, len(out))
-	for i := range out {
-		ptrs[i] = &out[i]
-	}
-	return out, total, s.decorate(ctx, c, ptrs)
-}
-
-// searchableID normalises an ID number typed into a search: a valid number
-// (15 digits are upgraded) is looked up as stored; an invalid one is looked
-// up as typed, upper-cased, so legacy records with wrong numbers are found too.
-func searchableID(s string) string {
-	if id, err := idno.Parse(s); err == nil {
-		return id.Number
-	}
-	return strings.ToUpper(strings.TrimSpace(s))
 }

@@ -128,8 +128,66 @@ CREATE TABLE persons (
 );
 CREATE INDEX persons_reg ON persons(reg_path, name);
 CREATE INDEX persons_res ON persons(res_path, name);
-CREATE INDEX persons_name ON persons(name);
+-- Covering for name-prefix searches: the scope check needs no table lookup.
+CREATE INDEX persons_name ON persons(name, reg_path, res_path);
 CREATE INDEX persons_bidx ON persons(id_bidx);
 CREATE INDEX persons_household ON persons(household_id);
 CREATE INDEX persons_mother ON persons(mother_id, birth_date);
 CREATE INDEX persons_father ON persons(father_id);
+
+-- Exact counts for list totals and the home page, kept by triggers in the
+-- same transaction as every change (see the SQLite schema for why).
+CREATE TABLE person_counts (
+    reg_path TEXT COLLATE "C" NOT NULL,
+    res_path TEXT COLLATE "C" NOT NULL,
+    sex      TEXT NOT NULL,
+    status   TEXT NOT NULL,
+    n        BIGINT NOT NULL,
+    PRIMARY KEY (reg_path, res_path, sex, status)
+);
+CREATE INDEX person_counts_res ON person_counts(res_path);
+
+CREATE FUNCTION persons_count() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'UPDATE' AND OLD.reg_path = NEW.reg_path AND OLD.res_path = NEW.res_path
+       AND OLD.sex = NEW.sex AND OLD.status = NEW.status THEN
+        RETURN NULL;
+    END IF;
+    IF TG_OP IN ('UPDATE', 'DELETE') THEN
+        UPDATE person_counts SET n = n - 1
+        WHERE reg_path = OLD.reg_path AND res_path = OLD.res_path AND sex = OLD.sex AND status = OLD.status;
+    END IF;
+    IF TG_OP IN ('UPDATE', 'INSERT') THEN
+        INSERT INTO person_counts (reg_path, res_path, sex, status, n) VALUES (NEW.reg_path, NEW.res_path, NEW.sex, NEW.status, 1)
+        ON CONFLICT (reg_path, res_path, sex, status) DO UPDATE SET n = person_counts.n + 1;
+    END IF;
+    RETURN NULL;
+END
+$$;
+
+CREATE TRIGGER persons_count AFTER INSERT OR DELETE OR UPDATE OF reg_path, res_path, sex, status ON persons
+FOR EACH ROW EXECUTE FUNCTION persons_count();
+
+CREATE TABLE household_counts (
+    path TEXT COLLATE "C" PRIMARY KEY,
+    n    BIGINT NOT NULL
+);
+
+CREATE FUNCTION households_count() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'UPDATE' AND OLD.division_path = NEW.division_path THEN
+        RETURN NULL;
+    END IF;
+    IF TG_OP IN ('UPDATE', 'DELETE') THEN
+        UPDATE household_counts SET n = n - 1 WHERE path = OLD.division_path;
+    END IF;
+    IF TG_OP IN ('UPDATE', 'INSERT') THEN
+        INSERT INTO household_counts (path, n) VALUES (NEW.division_path, 1)
+        ON CONFLICT (path) DO UPDATE SET n = household_counts.n + 1;
+    END IF;
+    RETURN NULL;
+END
+$$;
+
+CREATE TRIGGER households_count AFTER INSERT OR DELETE OR UPDATE OF division_path ON households
+FOR EACH ROW EXECUTE FUNCTION households_count();

@@ -1,0 +1,169 @@
+package registry
+
+import (
+	"context"
+	"database/sql"
+	"strings"
+
+	"jisheng/internal/apperr"
+	"jisheng/internal/auth"
+	"jisheng/internal/db"
+	"jisheng/internal/division"
+	"jisheng/internal/idno"
+)
+
+// Filter selects persons for the list page.
+type Filter struct {
+	Q        string // name prefix, or an ID number
+	IDNumber string // a full ID number, exact
+	Division string // registered or living in this division's subtree (within the caller's area)
+	Page     int
+	Size     int
+}
+
+// List returns one page of the persons registered or living in the caller's
+// area (narrowed to Filter.Division), and their total.
+//
+// Browsing lists first the persons registered in the area, grouped by
+// village and sorted by name, then those who live there but are registered
+// elsewhere; each part is a walk along its own index, and the totals come
+// from the person_counts table, so a county-wide page over a million persons
+// costs the same as a village's. A name search lists matches by name
+// through the covering name index; an ID search uses the blind index.
+func (s *Service) List(ctx context.Context, f Filter) ([]Person, int, error) {
+	c := s.db.Reader()
+	area, err := listArea(ctx, c, auth.From(ctx), f.Division)
+	if err != nil {
+		return nil, 0, err
+	}
+	q := strings.TrimSpace(f.Q)
+	if f.IDNumber == "" && idno.Looks(q) {
+		f.IDNumber, q = q, ""
+	}
+	var out []Person
+	var total int
+	switch {
+	case f.IDNumber != "":
+		sel := inArea(area, "p.id")
+		sel.Where("p.id_bidx = ?", s.cipher.BlindIndex(fieldID, searchableID(f.IDNumber)))
+		out, total, err = pageOf(ctx, c, sel, f.Page, f.Size)
+	case q != "":
+		sel := inArea(area, "p.name, p.id")
+		sel.Where("p.name >= ? AND p.name < ?", q, q+"\U0010FFFF")
+		out, total, err = pageOf(ctx, c, sel, f.Page, f.Size)
+	default:
+		out, total, err = browse(ctx, c, area, f.Page, f.Size)
+	}
+	if err != nil {
+		return nil, 0, err
+	}
+	return out, total, s.decorate(ctx, c, out)
+}
+
+// listArea is the subtree a list covers: the caller's area, or a division
+// inside it. A division above the caller's area means the area itself.
+func listArea(ctx context.Context, c db.Conn, pr *auth.Principal, code string) (string, error) {
+	if code == "" {
+		return pr.DivisionPath, nil
+	}
+	d, err := division.Get(ctx, c, code)
+	switch {
+	case err != nil:
+		return "", apperr.InvalidField("division", "区划代码 "+code+" 不存在")
+	case pr.Covers(d.Path):
+		return d.Path, nil
+	case strings.HasPrefix(pr.DivisionPath, d.Path):
+		return pr.DivisionPath, nil
+	}
+	return "", apperr.InvalidField("division", "区划 "+code+" 不在您的管辖范围内")
+}
+
+func inArea(area, orderBy string) db.Select {
+	sel := db.Select{Cols: personCols + ", " + birthOrderExpr, From: personFrom, OrderBy: orderBy}
+	reg, ra := db.Subtree("p.reg_path", area)
+	res, sa := db.Subtree("p.res_path", area)
+	sel.Where("("+reg+" OR "+res+")", append(ra, sa...)...)
+	return sel
+}
+
+func pageOf(ctx context.Context, c db.Conn, sel db.Select, page, size int) ([]Person, int, error) {
+	total, err := sel.Count(ctx, c)
+	if err != nil {
+		return nil, 0, apperr.Wrap(err, "count persons")
+	}
+	out, err := scanPage(ctx, c, sel, page, size, 0)
+	return out, total, err
+}
+
+// browse pages through the area's registered persons, then its residents
+// registered elsewhere, as one list.
+func browse(ctx context.Context, c db.Conn, area string, page, size int) ([]Person, int, error) {
+	registered, elsewhere, err := countArea(ctx, c, area)
+	if err != nil {
+		return nil, 0, err
+	}
+	reg, ra := db.Subtree("p.reg_path", area)
+	res, sa := db.Subtree("p.res_path", area)
+	partA := db.Select{Cols: personCols + ", " + birthOrderExpr, From: personFrom, OrderBy: "p.reg_path, p.name, p.id"}
+	partA.Where(reg, ra...)
+	partB := db.Select{Cols: personCols + ", " + birthOrderExpr, From: personFrom, OrderBy: "p.res_path, p.name, p.id"}
+	partB.Where(res, sa...)
+	partB.Where("NOT "+reg, ra...)
+
+	offset := (page - 1) * size
+	if offset >= registered {
+		out, err := scanPage(ctx, c, partB, 1, size, offset-registered)
+		return out, registered + elsewhere, err
+	}
+	out, err := scanPage(ctx, c, partA, 1, size, offset)
+	if err != nil || len(out) == size || elsewhere == 0 {
+		return out, registered + elsewhere, err
+	}
+	more, err := scanPage(ctx, c, partB, 1, size-len(out), 0)
+	return append(out, more...), registered + elsewhere, err
+}
+
+// countArea returns how many persons are registered in the area and how many
+// live there but are registered elsewhere, from the trigger-kept counts.
+func countArea(ctx context.Context, c db.Conn, area string) (registered, elsewhere int, err error) {
+	reg, ra := db.Subtree("reg_path", area)
+	res, sa := db.Subtree("res_path", area)
+	args := append(append(append(append([]any{}, ra...), ra...), ra...), sa...)
+	err = c.QueryRow(ctx, `SELECT COALESCE(SUM(CASE WHEN `+reg+` THEN n ELSE 0 END), 0),
+		COALESCE(SUM(CASE WHEN `+reg+` THEN 0 ELSE n END), 0)
+		FROM person_counts WHERE `+reg+` OR `+res, args...).Scan(&registered, &elsewhere)
+	return registered, elsewhere, apperr.Wrap(err, "count area")
+}
+
+// scanPage reads rows of sel's page, skipping extra rows first.
+func scanPage(ctx context.Context, c db.Conn, sel db.Select, page, size, extra int) ([]Person, error) {
+	rows, err := sel.PageAt(ctx, c, (page-1)*size+extra, size)
+	if err != nil {
+		return nil, apperr.Wrap(err, "list persons")
+	}
+	defer rows.Close()
+	out := []Person{}
+	for rows.Next() {
+		var order sql.NullInt64
+		p, err := scanPerson(rows, &order)
+		if err != nil {
+			return nil, apperr.Wrap(err, "scan person")
+		}
+		if order.Valid {
+			n := int(order.Int64)
+			p.BirthOrder = &n
+		}
+		out = append(out, p)
+	}
+	return out, apperr.Wrap(rows.Err(), "persons rows")
+}
+
+// searchableID normalises an ID number typed into a search: a valid number
+// (15 digits are upgraded) is looked up as stored; an invalid one is looked
+// up as typed, upper-cased, so legacy records with wrong numbers are found too.
+func searchableID(s string) string {
+	if id, err := idno.Parse(s); err == nil {
+		return id.Number
+	}
+	return strings.ToUpper(strings.TrimSpace(s))
+}
