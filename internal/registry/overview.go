@@ -12,7 +12,7 @@ import (
 // Overview is the home page's count of an area's registered population
 // (户籍人口): persons whose household registration lies in the area.
 type Overview struct {
-	Division   DivisionCount   `json:"division"`
+	Division   DivisionRef     `json:"division"`
 	Persons    int             `json:"persons"`     // alive
 	Households int             `json:"households"`  //
 	Male       int             `json:"male"`        // alive
@@ -22,13 +22,23 @@ type Overview struct {
 	Children   []DivisionCount `json:"children"`
 }
 
+// DivisionRef names a division.
+type DivisionRef struct {
+	Code      string `json:"code"`
+	Name      string `json:"name"`
+	Level     int    `json:"level"`
+	LevelName string `json:"level_name"`
+}
+
 // DivisionCount is a division with its population and household counts.
 type DivisionCount struct {
-	Code       string `json:"code"`
-	Name       string `json:"name"`
-	Level      int    `json:"level"`
-	Persons    int    `json:"persons"`
-	Households int    `json:"households"`
+	DivisionRef
+	Persons    int `json:"persons"`
+	Households int `json:"households"`
+}
+
+func refOf(d division.Division) DivisionRef {
+	return DivisionRef{Code: d.Code, Name: d.Name, Level: d.Level, LevelName: d.Kind()}
 }
 
 // Overview counts the area of division code (default: the caller's own),
@@ -43,7 +53,7 @@ func (s *Service) Overview(ctx context.Context, code string) (Overview, error) {
 	if err != nil || !pr.Covers(d.Path) {
 		return Overview{}, apperr.NotFoundf("区划不存在或不在您的管辖范围内")
 	}
-	o := Overview{Division: DivisionCount{Code: d.Code, Name: d.Name, Level: d.Level}}
+	o := Overview{Division: refOf(d)}
 	reg, args := db.Subtree("reg_path", d.Path)
 	err = c.QueryRow(ctx, `SELECT
 		COALESCE(SUM(CASE WHEN status = 'alive' THEN n ELSE 0 END), 0),
@@ -82,8 +92,10 @@ func childCounts(ctx context.Context, c db.Conn, d division.Division) ([]Divisio
 	}
 	out := make([]DivisionCount, 0, len(kids))
 	for _, k := range kids {
-		out = append(out, DivisionCount{Code: k.Code, Name: k.Name, Level: k.Level,
-			Persons: persons[k.Path], Households: households[k.Path]})
+		if k.ValidTo != "" { // abolished: its people were re-pointed when it was
+			continue
+		}
+		out = append(out, DivisionCount{DivisionRef: refOf(k), Persons: persons[k.Path], Households: households[k.Path]})
 	}
 	return out, nil
 }

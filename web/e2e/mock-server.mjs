@@ -34,6 +34,7 @@ const ENUMS = {
   ethnicity: ['汉族', '回族', '蒙古族', '藏族', '维吾尔族', '苗族', '彝族', '壮族', '布依族', '朝鲜族', '满族', '侗族', '瑶族', '白族', '土家族', '其他', '外国血统中国籍人士'].map((v) => ({ value: v, label: v })),
   role: [{ value: 'sysadmin', label: '系统管理员' }, { value: 'county', label: '县级管理员' }, { value: 'township', label: '乡镇专干' }, { value: 'village', label: '村计生专干' }, { value: 'viewer', label: '只读' }],
   division_level: [{ value: 1, label: '省' }, { value: 2, label: '市' }, { value: 3, label: '县' }, { value: 4, label: '乡镇/街道' }, { value: 5, label: '村/居' }, { value: 6, label: '村民小组' }],
+  audit_entity: [{ value: 'person', label: '人员' }, { value: 'household', label: '户' }, { value: 'user', label: '用户' }, { value: 'division', label: '区划' }, { value: 'system', label: '系统' }],
 }
 const LEVEL_NAMES = Object.fromEntries(ENUMS.division_level.map((l) => [l.value, l.label]))
 const ROLE_NAMES = Object.fromEntries(ENUMS.role.map((r) => [r.value, r.label]))
@@ -116,6 +117,19 @@ function addHousehold(division, address) {
   const h = { id: nextHouseholdId++, hh_no: `${division}-${String(n).padStart(4, '0')}`, division, address, version: 1 }
   households.push(h)
   return h
+}
+
+// A household as the API lists it: the head's name ('' when none) and the
+// number of living members.
+function householdJSON(h) {
+  const members = persons.filter((x) => x.household_id === h.id)
+  const heads = members.filter((x) => x.relation === 'head').sort((a, b) => (a.status === 'alive' ? -1 : 0) - (b.status === 'alive' ? -1 : 0))
+  return {
+    ...h,
+    division_name: divName(h.division),
+    head: heads[0]?.name || '',
+    member_count: members.filter((x) => x.status === 'alive').length,
+  }
 }
 
 function addPerson(p) {
@@ -392,13 +406,31 @@ async function api(req, res, url, body) {
     const items = [...divisions.values()].filter((c) => c.parent_code === code).map((c) => divisionJSON(c.code, user))
     return [200, { items, total: items.length }]
   }
+  if (m === 'POST' && (mm = /^\/api\/v1\/divisions\/(\d+)\/groups$/.exec(p))) {
+    need('division.manage')
+    const code = mm[1]
+    if (!divisions.has(code) || !inScope(user, code)) throw notFound('区划不存在或不在您的管辖范围内')
+    const village = divisions.get(code)
+    if (village.level !== 5) throw invalid('村民小组只能添加在村（居）委会下', 'parent_code')
+    const name = String(body?.name || '').trim()
+    if (!name) throw invalid('请填写村民小组名称', 'name')
+    if ([...name].length > 50) throw invalid('村民小组名称不能超过50个字', 'name')
+    const groups = [...divisions.values()].filter((c) => c.parent_code === code)
+    if (groups.some((g) => g.name === name)) throw new HttpError(409, 'conflict', `${village.name}已有名为“${name}”的村民小组`, 'name')
+    const last = Math.max(0, ...groups.map((g) => Number(g.code.slice(code.length))))
+    const g = code + String(last + 1).padStart(3, '0')
+    addDivision(g, name, 6, code)
+    record(user, 'division.group_add', '新增村民小组', 'division', g, null, { code: g, name, parent_code: code })
+    return [201, divisionJSON(g, user)]
+  }
 
   if (p === '/api/v1/persons' && m === 'GET') {
     need('registry.read')
     let list = persons.filter((x) => personScope(user, x))
     const div = q.get('division')
     if (div) {
-      if (!divisions.has(div) || !inScope(user, div)) throw notFound('区划不存在')
+      if (!divisions.has(div)) throw invalid(`区划代码 ${div} 不存在`, 'division')
+      if (!inScope(user, div)) throw invalid(`区划 ${div} 不在您的管辖范围内`, 'division')
       const under = (c) => c && pathOf(c).startsWith(pathOf(div))
       list = list.filter((x) => under(x.registered_division) || under(x.residence_division))
     }
@@ -443,17 +475,20 @@ async function api(req, res, url, body) {
   if (p === '/api/v1/households' && m === 'GET') {
     need('registry.read')
     let list = households.filter((h) => inScope(user, h.division))
+    const div = q.get('division')
+    if (div && !divisions.has(div)) throw invalid(`区划代码 ${div} 不存在`, 'division')
+    if (div && !inScope(user, div)) throw invalid(`区划 ${div} 不在您的管辖范围内`, 'division')
     if (q.get('division')) list = list.filter((h) => pathOf(h.division).startsWith(pathOf(q.get('division'))))
     if (q.get('q')) list = list.filter((h) => h.hh_no.startsWith(q.get('q')))
     const r = page(list, q)
-    return [200, { items: r.items.map((h) => ({ ...h, division_name: divName(h.division) })), total: r.total }]
+    return [200, { items: r.items.map(householdJSON), total: r.total }]
   }
   if (p === '/api/v1/households' && m === 'POST') {
     need('registry.write')
     if (!body?.division || !inScope(user, body.division)) throw invalid('请选择户所在的村/居', 'division')
     const h = addHousehold(body.division, body.address || '')
     record(user, 'household.create', '新建户', 'household', h.id, null, h)
-    return [201, { ...h, division_name: divName(h.division), members: [] }]
+    return [201, { ...householdJSON(h), members: [] }]
   }
   if ((mm = /^\/api\/v1\/households\/(\d+)$/.exec(p))) {
     need('registry.read')
@@ -469,7 +504,7 @@ async function api(req, res, url, body) {
     const members = persons
       .filter((x) => x.household_id === h.id)
       .map((x) => ({ id: x.id, name: x.name, sex: x.sex, birth_date: x.birth_date, relation: x.relation, id_number: maskId(x.id_number), status: x.status }))
-    return [200, { ...h, division_name: divName(h.division), members }]
+    return [200, { ...householdJSON(h), members }]
   }
 
   if (p === '/api/v1/users' && m === 'GET') {

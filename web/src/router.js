@@ -60,6 +60,12 @@ const routes = [
         meta: { title: '户详情', perm: 'registry.read' },
       },
       {
+        path: 'divisions',
+        name: 'divisions',
+        component: () => import('./views/division/DivisionsView.vue'),
+        meta: { title: '区划管理', perm: 'division.manage' },
+      },
+      {
         path: 'users',
         name: 'users',
         component: () => import('./views/users/UserList.vue'),

@@ -38,14 +38,6 @@ export const FIELD_ENUMS = {
   role: 'role',
 }
 
-export const ENTITY_LABELS = {
-  person: '人员',
-  household: '户',
-  user: '用户',
-  division: '区划',
-  session: '登录',
-}
-
 export function fieldLabel(key) {
   return FIELD_LABELS[key] || key
 }

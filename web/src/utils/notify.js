@@ -19,6 +19,10 @@ export function showSuccess(message) {
   ElMessage({ type: 'success', message, grouping: true })
 }
 
+export function showWarning(message) {
+  ElMessage({ type: 'warning', message, grouping: true, showClose: true })
+}
+
 /** Resolves true when the user confirms. */
 export async function confirm(message, title = '请确认', confirmText = '确定') {
   withContext()

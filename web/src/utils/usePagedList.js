@@ -6,7 +6,13 @@ import { useRoute, useRouter } from 'vue-router'
 
 export const PAGE_SIZES = [10, 20, 50, 100]
 
-export function usePagedList(fetchPage) {
+/**
+ * @param {(query: object, opts: {signal: AbortSignal}) => Promise<{items, total}>} fetchPage
+ * @param {object} [options]
+ * @param {(e: Error) => boolean} [options.onError] returns true when it has
+ *   dealt with a failure itself (then no error is shown in the list)
+ */
+export function usePagedList(fetchPage, options = {}) {
   const route = useRoute()
   const router = useRouter()
   const items = ref([])
@@ -34,9 +40,9 @@ export function usePagedList(fetchPage) {
       total.value = res?.total || 0
     } catch (e) {
       if (e?.name === 'AbortError' || mine !== ctrl) return
-      error.value = e.message
       items.value = []
       total.value = 0
+      if (!options.onError?.(e)) error.value = e.message
     } finally {
       if (mine === ctrl) loading.value = false
     }

@@ -27,6 +27,35 @@ export function division(code) {
   return cached(divisionCache, code, () => getDivision(code))
 }
 
+// The code length of a division's parent, by the division's code length.
+const PARENT_LENGTH = { 15: 12, 12: 9, 9: 6, 6: 4, 4: 2 }
+
+/**
+ * Forgets the cached children of a division (after a child was added under
+ * it, e.g. a 村民小组 under a village), and its own cached record. In its
+ * parent's cached list it is marked as having children, so that pickers
+ * opened later offer to go below it.
+ */
+export function invalidateChildren(code) {
+  childrenCache.delete(code)
+  divisionCache.delete(code)
+  const parent = childrenCache.get(code.slice(0, PARENT_LENGTH[code.length] ?? 0))
+  parent
+    ?.then((items) => {
+      const hit = items.find((d) => d.code === code)
+      if (hit) hit.has_children = true
+    })
+    .catch(() => {})
+}
+
+/**
+ * Whether a list refused its division filter (outside the user's area, or
+ * no such code): a 400 about the field "division" while one was given.
+ */
+export function divisionRefused(e, code) {
+  return !!code && e?.status === 400 && e?.field === 'division'
+}
+
 /** For tests. */
 export function clearDivisionCache() {
   childrenCache.clear()
@@ -34,6 +63,19 @@ export function clearDivisionCache() {
 }
 
 const CODE_LENGTHS = [6, 9, 12, 15]
+
+/**
+ * pathFromRoot without a request: the path when the codes alone tell it,
+ * else null.
+ */
+export function derivedPath(code, root) {
+  if (!code) return []
+  if (!root || code === root.code) return [code]
+  if (root.level >= 3 && code.startsWith(root.code)) {
+    return CODE_LENGTHS.filter((n) => n >= root.code.length && n <= code.length).map((n) => code.slice(0, n))
+  }
+  return null
+}
 
 /**
  * The codes from root down to code, e.g. root 341523, code 341523100201 →
@@ -46,11 +88,8 @@ const CODE_LENGTHS = [6, 9, 12, 15]
  * @returns {Promise<string[]>}
  */
 export async function pathFromRoot(code, root) {
-  if (!code) return []
-  if (!root || code === root.code) return [code]
-  if (root.level >= 3 && code.startsWith(root.code)) {
-    return CODE_LENGTHS.filter((n) => n >= root.code.length && n <= code.length).map((n) => code.slice(0, n))
-  }
+  const derived = derivedPath(code, root)
+  if (derived) return derived
   const d = await division(code)
   const codes = [...(d.ancestors || []).map((a) => a.code), code]
   const i = codes.indexOf(root.code)
