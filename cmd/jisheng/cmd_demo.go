@@ -125,6 +125,9 @@ func generatePopulation(ctx context.Context, a *app, o demoOptions) (demo.Stats,
 	if err != nil {
 		return stats, err
 	}
+	if err := a.db.Analyze(ctx); err != nil {
+		return stats, err
+	}
 	err = a.db.Tx(ctx, func(tx *db.Tx) error {
 		return a.journal.Append(ctx, tx, audit.Entry{Action: "demo.generate", Entity: "division", EntityID: o.county,
 			After: stats, Remark: fmt.Sprintf("生成演示人口 %d 人（种子 %d）", stats.Persons, o.seed)})

@@ -365,3 +365,9 @@ func (t *Tx) Lock(ctx context.Context, key string) error {
 	_, err := t.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtextextended(?, 0))`, key)
 	return err
 }
+
+// Analyze refreshes the planner's statistics after a bulk load.
+func (d *DB) Analyze(ctx context.Context) error {
+	_, err := d.write.ExecContext(ctx, `ANALYZE`)
+	return Translate(err)
+}

@@ -16,15 +16,18 @@ import (
 // otherwise dropped, leaving a widow or widower), a few couples divorce,
 // married daughters leave for their husbands' households, and one married
 // son may stay with his wife and children, three generations under one
-// roof; when the parents are old the son often becomes the head and they
-// become his 'parent's. The relation codes follow from who is head.
+// roof, sometimes with the husband's widowed mother too; when the parents
+// are old the son often becomes the head, and they his parents. The
+// relation codes follow from who is head.
 //
-// The founder weights were fitted (outside the code) so that the ages of
-// the whole population follow the shape of rural Anhui's registered
-// population around 2025: small cohorts of young children after 2017, the
-// births of 1962–1975 and 1985–1990 as bulges, about a fifth aged 60 and
-// over. Household sizes then come out as in the countryside: 1 to 7 or
-// more, mean about 3.
+// The founder weights were fitted once, outside the code (a non-negative
+// fit of the ages each 5-year band of founders produces against a target
+// pyramid, for a reference date in 2025), so that the ages of the whole
+// population follow the shape of rural Anhui's registered population: small
+// cohorts of young children after 2017, the births of 1962–1975 and
+// 1985–1990 as bulges, about 19% aged 60 and over. Household sizes then
+// come out as in the countryside: 1 to 7 or more, mean about 3. A much
+// later reference date ages the same cohorts.
 
 // Sexes.
 const (
@@ -102,7 +105,9 @@ type model struct {
 	r       *rand.Rand
 	today   day
 	founder *weighted[int]
-	ms      []member // reused between households
+	sexes   [41][2]float64 // expected and actual boys born so far, by 5-year period since 1900
+	drawn   []sexDraw      // children's sexes drawn for the household under construction
+	ms      []member       // reused between households
 	out     []member
 	order   []int
 	idx     []int
@@ -199,16 +204,51 @@ func (m *model) spouseBirth(sex uint8, b day) day {
 	return min(s, m.today)
 }
 
-// boyChance by birth order: a sex ratio at birth about 103 for first
-// births and higher for later ones, about 106–107 overall.
+// boyChance by birth order: a sex ratio at birth about 104 for first
+// births and higher for later ones, about 106 overall.
 func boyChance(order int) float64 {
 	switch order {
 	case 1:
-		return 0.508
+		return 0.511
 	case 2:
 		return 0.528
 	default:
 		return 0.535
+	}
+}
+
+// boy decides the sex of a child of birth order born on t. Independent
+// draws would let the sex ratio of a few hundred births stray by ±10; the
+// chance is nudged instead towards the expected number of boys of the
+// 5-year period of the birth, so that even a small demo county shows a
+// plausible sex ratio at birth while each family still looks random. Only
+// the births of households kept count (see accept).
+func (m *model) boy(order int, t day) bool {
+	period := min(max((t.year()-1900)/5, 0), len(m.sexes)-1)
+	c := m.sexes[period]
+	p := boyChance(order)
+	boy := m.chance(p + 0.3*(c[0]-c[1]))
+	m.drawn = append(m.drawn, sexDraw{period: period, p: p, boy: boy})
+	return boy
+}
+
+// sexDraw is a child's sex drawn for the household under construction.
+type sexDraw struct {
+	period int
+	p      float64 // the chance of a boy for the birth order
+	boy    bool
+}
+
+// accept adds the draws of the household returned to the totals: all its
+// births, including children who have left (their leaving depends on their
+// sex, which the totals must not fight).
+func (m *model) accept() {
+	for _, d := range m.drawn {
+		c := &m.sexes[d.period]
+		c[0] += d.p
+		if d.boy {
+			c[1]++
+		}
 	}
 }
 
@@ -263,7 +303,7 @@ func nextChild(order, y int, agri bool, girls int) float64 {
 		case y < 2021:
 			return 0
 		default:
-			return 0.15
+			return 0.3
 		}
 	case 3:
 		switch {
@@ -300,7 +340,7 @@ func (m *model) births(mother, father int, wed day, agri bool, surname string) {
 	for t <= m.today && t <= latest {
 		order++
 		sex := male
-		if !m.chance(boyChance(order)) {
+		if !m.boy(order, t) {
 			sex = female
 			girls++
 		}
@@ -326,10 +366,11 @@ func (m *model) births(mother, father int, wed day, agri bool, surname string) {
 	}
 }
 
-// household draws one household with at most maxSize members (including
-// deceased records) into m.ms, in an order where parents come before their
-// children. agri says whether the family keeps rural birth rules; clan is a
-// surname common in the village.
+// household draws one household with at most maxSize members (deceased
+// records included), in an order where parents come before their children.
+// The slice is reused by the next call. agri says whether the family keeps
+// rural birth rules; surname draws the founding husband's surname (the
+// village's clans are common).
 //
 // The founder's birth year is drawn once: a draw that fails (both founders
 // dead, say) is redrawn in the same year, so that founderBands weigh the
@@ -337,7 +378,9 @@ func (m *model) births(mother, father int, wed day, agri bool, surname string) {
 func (m *model) household(maxSize int, agri bool, surname func() string) []member {
 	y := m.founder.pick(m.r)
 	for range 64 {
+		m.drawn = m.drawn[:0]
 		if ms := m.try(y, agri, surname); ms != nil && len(ms) <= maxSize {
+			m.accept()
 			return ms
 		}
 	}
@@ -406,12 +449,17 @@ func (m *model) try(y int, agri bool, surname func() string) []member {
 	if hDead && wDead {
 		return nil
 	}
-	for i, dead := range []bool{hDead, wDead} {
-		if dead && m.die(i) {
-			m.ms[1-i].marital = "widowed"
-		} else {
-			hDead, wDead = hDead && i != 0, wDead && i != 1
-		}
+	if hDead {
+		hDead = m.die(0)
+	}
+	if wDead {
+		wDead = m.die(1)
+	}
+	if hDead {
+		m.ms[1].marital = "widowed"
+	}
+	if wDead {
+		m.ms[0].marital = "widowed"
 	}
 	divorced := !hDead && !wDead && ha >= 25 && ha < 62 && m.chance(0.04)
 	if divorced {
@@ -450,7 +498,7 @@ func (m *model) try(y int, agri bool, surname func() string) []member {
 	// A widowed mother of the husband living with the family.
 	if !hDead && !divorced && ha >= 40 && ha < 75 && m.chance(0.1) {
 		mb := hb - years(20+m.r.Float64()*18)
-		if m.chance(interp(yearsBetween(mb, m.today), survivalAges, survival[female])) {
+		if age := yearsBetween(mb, m.today); age < 100 && m.chance(interp(age, survivalAges, survival[female])) {
 			m.ms = append(m.ms, member{sex: female, role: roleElder, birth: mb, mother: -1, father: -1,
 				marital: "widowed", surname: surnames.pick(m.r), migrant: m.chance(0.2)})
 			m.ms[0].mother = len(m.ms) - 1
@@ -471,7 +519,7 @@ func stayChance(fatherAge float64) float64 {
 // when the person cannot have died (a child born too recently).
 func (m *model) die(i int) bool {
 	p := &m.ms[i]
-	if !m.chance(keepDeceased) {
+	if !m.chance(interp(yearsBetween(p.birth, m.today), keepAges, keepDeceased)) {
 		p.absent = true
 		return true
 	}
@@ -488,9 +536,14 @@ func (m *model) die(i int) bool {
 	return true
 }
 
-// keepDeceased is the share of dead founders whose record is still in the
-// household (death within the last years, not yet removed).
-const keepDeceased = 0.15
+// keepDeceased is, by the age they would have now, the share of dead
+// founders whose record is still in the household: those who died in the
+// last years. The older, the more of the dead died recently, so that most
+// deceased records are of old people.
+var (
+	keepAges     = []float64{30, 50, 60, 70, 80, 90}
+	keepDeceased = []float64{0.02, 0.035, 0.085, 0.15, 0.21, 0.25}
+)
 
 // marryIn brings the spouse of the married child k into the household with
 // their children. It reports false when k cannot have married yet.

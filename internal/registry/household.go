@@ -123,10 +123,11 @@ func nextHHNo(ctx context.Context, tx *db.Tx, village string) (string, error) {
 		return "", apperr.Wrap(err, "lock household numbers")
 	}
 	prefix := village + "-"
+	// Longest first, then highest: "-10000" sorts before "-9999" as text.
 	var last sql.NullString
-	err := tx.QueryRow(ctx, `SELECT MAX(hh_no) FROM households WHERE hh_no >= ? AND hh_no < ?`,
-		prefix+"0000", prefix+"9999~").Scan(&last)
-	if err != nil {
+	err := tx.QueryRow(ctx, `SELECT hh_no FROM households WHERE hh_no >= ? AND hh_no < ?
+		ORDER BY length(hh_no) DESC, hh_no DESC LIMIT 1`, prefix+"0", prefix+":").Scan(&last)
+	if err != nil && err != sql.ErrNoRows {
 		return "", apperr.Wrap(err, "next hh_no")
 	}
 	n := 0

@@ -48,9 +48,10 @@ func (s *Service) List(ctx context.Context, f Filter) ([]Person, int, error) {
 		sel.Where("p.id_bidx = ?", s.cipher.BlindIndex(fieldID, searchableID(f.IDNumber)))
 		out, total, err = pageOf(ctx, c, sel, f.Page, f.Size)
 	case q != "":
-		sel := inArea(area, "p.name, p.id")
-		sel.Where("p.name >= ? AND p.name < ?", q, q+"\U0010FFFF")
-		out, total, err = pageOf(ctx, c, sel, f.Page, f.Size)
+		var sel db.Select
+		if sel, err = nameSearch(ctx, c, area, q); err == nil {
+			out, total, err = pageOf(ctx, c, sel, f.Page, f.Size)
+		}
 	default:
 		out, total, err = browse(ctx, c, area, f.Page, f.Size)
 	}
@@ -76,6 +77,45 @@ func listArea(ctx context.Context, c db.Conn, pr *auth.Principal, code string) (
 		return pr.DivisionPath, nil
 	}
 	return "", apperr.InvalidField("division", "区划 "+code+" 不在您的管辖范围内")
+}
+
+// smallArea is the population below which a name search starts from the
+// area's own indexes rather than from the name index.
+var smallArea = 20_000
+
+// nameSearch selects persons of the area whose name starts with q, ordered by
+// name. The access path is chosen here, not left to the planner: SQLite has
+// no range statistics and cannot tell a village's few thousand rows from a
+// county-wide surname's tens of thousands.
+//
+// In a small area the registered and the residents registered elsewhere
+// are searched as two halves, each answered from its covering index
+// (reg_path, name) or (res_path, name, reg_path), and only the matches are
+// read and sorted. In a large area the paths are written as expressions no
+// index serves, so the covering name index is walked in name order and
+// checked for the area on the way.
+func nameSearch(ctx context.Context, c db.Conn, area, q string) (db.Select, error) {
+	registered, elsewhere, err := countArea(ctx, c, area)
+	if err != nil {
+		return db.Select{}, err
+	}
+	sel := db.Select{Cols: personCols + ", " + birthOrderExpr, OrderBy: "p.name, p.id"}
+	upper := q + "\U0010FFFF"
+	reg, ra := db.Subtree("reg_path", area)
+	if registered+elsewhere <= smallArea {
+		res, sa := db.Subtree("res_path", area)
+		sel.From = `(SELECT * FROM persons WHERE ` + reg + ` AND name >= ? AND name < ?
+			UNION ALL SELECT * FROM persons WHERE ` + res + ` AND NOT ` + reg + ` AND name >= ? AND name < ?) p
+			LEFT JOIN households h ON h.id = p.household_id`
+		sel.FromArgs = append(append(append(append(append([]any{}, ra...), q, upper), sa...), ra...), q, upper)
+		return sel, nil
+	}
+	sel.From = personFrom
+	regX, ra := db.Subtree("(p.reg_path || '')", area)
+	resX, sa := db.Subtree("(p.res_path || '')", area)
+	sel.Where("("+regX+" OR "+resX+")", append(ra, sa...)...)
+	sel.Where("p.name >= ? AND p.name < ?", q, upper)
+	return sel, nil
 }
 
 func inArea(area, orderBy string) db.Select {
@@ -124,15 +164,17 @@ func browse(ctx context.Context, c db.Conn, area string, page, size int) ([]Pers
 }
 
 // countArea returns how many persons are registered in the area and how many
-// live there but are registered elsewhere, from the trigger-kept counts.
+// live there but are registered elsewhere, from the trigger-kept counts (see
+// person_counts and person_away in the schema).
 func countArea(ctx context.Context, c db.Conn, area string) (registered, elsewhere int, err error) {
 	reg, ra := db.Subtree("reg_path", area)
+	if err = c.QueryRow(ctx, `SELECT COALESCE(SUM(n), 0) FROM person_counts WHERE `+reg, ra...).Scan(&registered); err != nil {
+		return 0, 0, apperr.Wrap(err, "count registered")
+	}
 	res, sa := db.Subtree("res_path", area)
-	args := append(append(append(append([]any{}, ra...), ra...), ra...), sa...)
-	err = c.QueryRow(ctx, `SELECT COALESCE(SUM(CASE WHEN `+reg+` THEN n ELSE 0 END), 0),
-		COALESCE(SUM(CASE WHEN `+reg+` THEN 0 ELSE n END), 0)
-		FROM person_counts WHERE `+reg+` OR `+res, args...).Scan(&registered, &elsewhere)
-	return registered, elsewhere, apperr.Wrap(err, "count area")
+	err = c.QueryRow(ctx, `SELECT COALESCE(SUM(n), 0) FROM person_away WHERE `+res+` AND length(lca_path) < ?`,
+		append(sa, len(area))...).Scan(&elsewhere)
+	return registered, elsewhere, apperr.Wrap(err, "count residents registered elsewhere")
 }
 
 // scanPage reads rows of sel's page, skipping extra rows first.

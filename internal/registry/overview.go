@@ -60,7 +60,7 @@ func (s *Service) Overview(ctx context.Context, code string) (Overview, error) {
 		COALESCE(SUM(CASE WHEN status = 'alive' AND sex = 'male' THEN n ELSE 0 END), 0),
 		COALESCE(SUM(CASE WHEN status = 'alive' AND sex = 'female' THEN n ELSE 0 END), 0),
 		COALESCE(SUM(CASE WHEN status = 'deceased' THEN n ELSE 0 END), 0),
-		COALESCE(SUM(CASE WHEN status = 'alive' AND res_path <> reg_path THEN n ELSE 0 END), 0)
+		COALESCE(SUM(CASE WHEN status = 'alive' AND away = 1 THEN n ELSE 0 END), 0)
 		FROM person_counts WHERE `+reg, args...).Scan(&o.Persons, &o.Male, &o.Female, &o.Deceased, &o.LivingAway)
 	if err != nil {
 		return o, apperr.Wrap(err, "overview counts")

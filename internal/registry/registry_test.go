@@ -3,6 +3,7 @@ package registry_test
 import (
 	"context"
 	"fmt"
+	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -271,9 +272,24 @@ func TestListPagingAndOverview(t *testing.T) {
 		if len(seen) != 26 {
 			t.Fatalf("paging by 5 showed %d persons, want 26", len(seen))
 		}
-		named, total, _ := e.svc.List(testfix.Ctx(auth.RoleCounty, testfix.County), registry.Filter{Q: "甲", Page: 1, Size: 30})
-		if total != 25 || len(named) != 25 || named[0].Name > named[1].Name {
-			t.Fatalf("name search: %d of %d", len(named), total)
+		// Both access paths of a name search give the same answer.
+		for _, threshold := range []int{1_000_000, 0} {
+			undo := registry.SetSmallArea(threshold)
+			for _, ctx := range []context.Context{ctxA, testfix.Ctx(auth.RoleCounty, testfix.County)} {
+				named, total, err := e.svc.List(ctx, registry.Filter{Q: "甲", Page: 1, Size: 30})
+				if err != nil || total != 25 || len(named) != 25 || named[0].Name > named[1].Name {
+					t.Fatalf("name search (threshold %d): %d of %d, %v", threshold, len(named), total, err)
+				}
+				second, total, _ := e.svc.List(ctx, registry.Filter{Q: "甲", Page: 2, Size: 20})
+				if total != 25 || len(second) != 5 || second[0].Name <= named[19].Name {
+					t.Fatalf("name search page 2 (threshold %d): %d of %d", threshold, len(second), total)
+				}
+			}
+			named, total, _ := e.svc.List(ctxA, registry.Filter{Q: "乙", Page: 1, Size: 30})
+			if total != 1 || named[0].RegisteredDivision != testfix.VillageB1 {
+				t.Fatalf("name search for a resident registered elsewhere (threshold %d): %d", threshold, total)
+			}
+			undo()
 		}
 		past, total, _ := e.svc.List(ctxA, registry.Filter{Page: 9, Size: 10})
 		if len(past) != 0 || total != 26 {
@@ -366,10 +382,23 @@ func TestCountsFollowEveryChange(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		got := countRows(t, d, `SELECT reg_path, res_path, sex, status, n FROM person_counts WHERE n <> 0`)
-		want := countRows(t, d, `SELECT reg_path, res_path, sex, status, COUNT(*) FROM persons GROUP BY reg_path, res_path, sex, status`)
+		got := countRows(t, d, `SELECT reg_path, sex, status, away, n FROM person_counts WHERE n <> 0`)
+		want := countRows(t, d, `SELECT reg_path, sex, status, CASE WHEN reg_path <> res_path THEN 1 ELSE 0 END AS away, COUNT(*)
+			FROM persons GROUP BY reg_path, sex, status, away`)
 		if got != want {
 			t.Fatalf("person_counts:\n%s\nrecount:\n%s", got, want)
+		}
+		// Every area's "lives here, registered elsewhere" total equals a count of the rows.
+		for _, area := range []string{testfix.County, testfix.TownA, testfix.TownB, testfix.VillageA1, testfix.VillageA2, testfix.VillageB2} {
+			path := testfix.Path(area)
+			var fromCounts, fromRows int
+			d.Reader().QueryRow(context.Background(), `SELECT COALESCE(SUM(n), 0) FROM person_away
+				WHERE res_path >= ? AND res_path < ? AND length(lca_path) < ?`, path, path[:len(path)-1]+"0", len(path)).Scan(&fromCounts)
+			d.Reader().QueryRow(context.Background(), `SELECT COUNT(*) FROM persons WHERE res_path >= ? AND res_path < ?
+				AND NOT (reg_path >= ? AND reg_path < ?)`, path, path[:len(path)-1]+"0", path, path[:len(path)-1]+"0").Scan(&fromRows)
+			if fromCounts != fromRows {
+				t.Errorf("area %s: %d residents registered elsewhere by counts, %d by rows", area, fromCounts, fromRows)
+			}
 		}
 		got = countRows(t, d, `SELECT path, n FROM household_counts WHERE n <> 0`)
 		want = countRows(t, d, `SELECT division_path, COUNT(*) FROM households GROUP BY division_path`)
@@ -381,14 +410,15 @@ func TestCountsFollowEveryChange(t *testing.T) {
 
 func countRows(t *testing.T, d *db.DB, q string) string {
 	t.Helper()
-	rows, err := d.Reader().Query(context.Background(), q+` ORDER BY 1, 2`)
+	rows, err := d.Reader().Query(context.Background(), q)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer rows.Close()
 	cols, _ := rows.Columns()
-	var b strings.Builder
+	var lines []string
 	for rows.Next() {
+		var b strings.Builder
 		vals := make([]any, len(cols))
 		ptrs := make([]any, len(cols))
 		for i := range vals {
@@ -401,7 +431,8 @@ func countRows(t *testing.T, d *db.DB, q string) string {
 			}
 			fmt.Fprintf(&b, "%v|", v)
 		}
-		b.WriteString("\n")
+		lines = append(lines, b.String())
 	}
-	return b.String()
+	sort.Strings(lines)
+	return strings.Join(lines, "\n")
 }

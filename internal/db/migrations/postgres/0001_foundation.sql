@@ -127,7 +127,8 @@ CREATE TABLE persons (
     updated_by     TEXT NOT NULL
 );
 CREATE INDEX persons_reg ON persons(reg_path, name);
-CREATE INDEX persons_res ON persons(res_path, name);
+-- reg_path makes "lives here, registered elsewhere" checks index-only.
+CREATE INDEX persons_res ON persons(res_path, name, reg_path);
 -- Covering for name-prefix searches: the scope check needs no table lookup.
 CREATE INDEX persons_name ON persons(name, reg_path, res_path);
 CREATE INDEX persons_bidx ON persons(id_bidx);
@@ -136,16 +137,35 @@ CREATE INDEX persons_mother ON persons(mother_id, birth_date);
 CREATE INDEX persons_father ON persons(father_id);
 
 -- Exact counts for list totals and the home page, kept by triggers in the
--- same transaction as every change (see the SQLite schema for why).
+-- same transaction as every change. See the SQLite schema for the design of
+-- person_counts (by registered division) and person_away (residents
+-- registered elsewhere, by residence and lowest common ancestor).
 CREATE TABLE person_counts (
     reg_path TEXT COLLATE "C" NOT NULL,
-    res_path TEXT COLLATE "C" NOT NULL,
     sex      TEXT NOT NULL,
     status   TEXT NOT NULL,
+    away     INTEGER NOT NULL,
     n        BIGINT NOT NULL,
-    PRIMARY KEY (reg_path, res_path, sex, status)
+    PRIMARY KEY (reg_path, sex, status, away)
 );
-CREATE INDEX person_counts_res ON person_counts(res_path);
+
+CREATE TABLE person_away (
+    res_path TEXT COLLATE "C" NOT NULL,
+    lca_path TEXT COLLATE "C" NOT NULL,
+    n        BIGINT NOT NULL,
+    PRIMARY KEY (res_path, lca_path)
+);
+
+-- path_lca returns the path of the lowest common ancestor of two divisions.
+CREATE FUNCTION path_lca(a TEXT, b TEXT) RETURNS TEXT LANGUAGE sql IMMUTABLE AS $$
+    SELECT CASE
+        WHEN substr(a, 1, 39) = substr(b, 1, 39) THEN substr(a, 1, 39)
+        WHEN substr(a, 1, 26) = substr(b, 1, 26) THEN substr(a, 1, 26)
+        WHEN substr(a, 1, 16) = substr(b, 1, 16) THEN substr(a, 1, 16)
+        WHEN substr(a, 1, 9) = substr(b, 1, 9) THEN substr(a, 1, 9)
+        WHEN substr(a, 1, 4) = substr(b, 1, 4) THEN substr(a, 1, 4)
+        ELSE '/' END
+$$;
 
 CREATE FUNCTION persons_count() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -154,12 +174,20 @@ BEGIN
         RETURN NULL;
     END IF;
     IF TG_OP IN ('UPDATE', 'DELETE') THEN
-        UPDATE person_counts SET n = n - 1
-        WHERE reg_path = OLD.reg_path AND res_path = OLD.res_path AND sex = OLD.sex AND status = OLD.status;
+        UPDATE person_counts SET n = n - 1 WHERE reg_path = OLD.reg_path AND sex = OLD.sex
+            AND status = OLD.status AND away = (OLD.reg_path <> OLD.res_path)::int;
+        IF OLD.reg_path <> OLD.res_path THEN
+            UPDATE person_away SET n = n - 1 WHERE res_path = OLD.res_path AND lca_path = path_lca(OLD.reg_path, OLD.res_path);
+        END IF;
     END IF;
     IF TG_OP IN ('UPDATE', 'INSERT') THEN
-        INSERT INTO person_counts (reg_path, res_path, sex, status, n) VALUES (NEW.reg_path, NEW.res_path, NEW.sex, NEW.status, 1)
-        ON CONFLICT (reg_path, res_path, sex, status) DO UPDATE SET n = person_counts.n + 1;
+        INSERT INTO person_counts (reg_path, sex, status, away, n)
+        VALUES (NEW.reg_path, NEW.sex, NEW.status, (NEW.reg_path <> NEW.res_path)::int, 1)
+        ON CONFLICT (reg_path, sex, status, away) DO UPDATE SET n = person_counts.n + 1;
+        IF NEW.reg_path <> NEW.res_path THEN
+            INSERT INTO person_away (res_path, lca_path, n) VALUES (NEW.res_path, path_lca(NEW.reg_path, NEW.res_path), 1)
+            ON CONFLICT (res_path, lca_path) DO UPDATE SET n = person_away.n + 1;
+        END IF;
     END IF;
     RETURN NULL;
 END

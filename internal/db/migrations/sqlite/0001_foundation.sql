@@ -136,7 +136,8 @@ CREATE TABLE persons (
     updated_by     TEXT NOT NULL
 );
 CREATE INDEX persons_reg ON persons(reg_path, name);
-CREATE INDEX persons_res ON persons(res_path, name);
+-- reg_path makes "lives here, registered elsewhere" checks index-only.
+CREATE INDEX persons_res ON persons(res_path, name, reg_path);
 -- Covering for name-prefix searches: the scope check needs no table lookup.
 CREATE INDEX persons_name ON persons(name, reg_path, res_path);
 CREATE INDEX persons_bidx ON persons(id_bidx);
@@ -147,35 +148,88 @@ CREATE INDEX persons_father ON persons(father_id);
 -- Exact counts for list totals and the home page, kept by triggers in the
 -- same transaction as every change to persons or households, whatever code
 -- (or manual SQL) makes it. Counting a county's million persons from their
--- index takes tenths of a second; summing these few thousand rows does not.
--- Rows are keyed by everything the counts are split by.
+-- index takes a tenth of a second; summing a few thousand rows does not.
+--
+-- person_counts counts persons by registered division (and by sex, status
+-- and whether they live elsewhere). person_away counts persons who live
+-- elsewhere by residence and by the lowest common ancestor (lca) of their
+-- registered and residence divisions: an area T holds such a person's
+-- residence but not their registration exactly when T contains the
+-- residence and lies strictly below the lca. Keying by the pair of
+-- divisions instead would give one row per pair of villages.
+--
+-- The lca is the longest equal prefix at a level boundary; paths have
+-- fixed lengths per level (4 province, 9 city, 16 county, 26 township,
+-- 39 village, 55 group), since codes have fixed lengths.
 CREATE TABLE person_counts (
     reg_path TEXT NOT NULL,
-    res_path TEXT NOT NULL,
     sex      TEXT NOT NULL,
     status   TEXT NOT NULL,
+    away     INTEGER NOT NULL,
     n        INTEGER NOT NULL,
-    PRIMARY KEY (reg_path, res_path, sex, status)
+    PRIMARY KEY (reg_path, sex, status, away)
 );
-CREATE INDEX person_counts_res ON person_counts(res_path);
+
+CREATE TABLE person_away (
+    res_path TEXT NOT NULL,
+    lca_path TEXT NOT NULL,
+    n        INTEGER NOT NULL,
+    PRIMARY KEY (res_path, lca_path)
+);
 
 CREATE TRIGGER persons_count_insert AFTER INSERT ON persons BEGIN
-    INSERT INTO person_counts (reg_path, res_path, sex, status, n) VALUES (NEW.reg_path, NEW.res_path, NEW.sex, NEW.status, 1)
-    ON CONFLICT (reg_path, res_path, sex, status) DO UPDATE SET n = n + 1;
+    INSERT INTO person_counts (reg_path, sex, status, away, n)
+    VALUES (NEW.reg_path, NEW.sex, NEW.status, NEW.reg_path <> NEW.res_path, 1)
+    ON CONFLICT (reg_path, sex, status, away) DO UPDATE SET n = n + 1;
+    INSERT INTO person_away (res_path, lca_path, n)
+    SELECT NEW.res_path, CASE
+        WHEN substr(NEW.reg_path, 1, 39) = substr(NEW.res_path, 1, 39) THEN substr(NEW.reg_path, 1, 39)
+        WHEN substr(NEW.reg_path, 1, 26) = substr(NEW.res_path, 1, 26) THEN substr(NEW.reg_path, 1, 26)
+        WHEN substr(NEW.reg_path, 1, 16) = substr(NEW.res_path, 1, 16) THEN substr(NEW.reg_path, 1, 16)
+        WHEN substr(NEW.reg_path, 1, 9) = substr(NEW.res_path, 1, 9) THEN substr(NEW.reg_path, 1, 9)
+        WHEN substr(NEW.reg_path, 1, 4) = substr(NEW.res_path, 1, 4) THEN substr(NEW.reg_path, 1, 4)
+        ELSE '/' END, 1 WHERE NEW.reg_path <> NEW.res_path
+    ON CONFLICT (res_path, lca_path) DO UPDATE SET n = n + 1;
 END;
 
 CREATE TRIGGER persons_count_delete AFTER DELETE ON persons BEGIN
-    UPDATE person_counts SET n = n - 1
-    WHERE reg_path = OLD.reg_path AND res_path = OLD.res_path AND sex = OLD.sex AND status = OLD.status;
+    UPDATE person_counts SET n = n - 1 WHERE reg_path = OLD.reg_path AND sex = OLD.sex AND status = OLD.status
+        AND away = (OLD.reg_path <> OLD.res_path);
+    UPDATE person_away SET n = n - 1 WHERE OLD.reg_path <> OLD.res_path AND res_path = OLD.res_path
+        AND lca_path = CASE
+        WHEN substr(OLD.reg_path, 1, 39) = substr(OLD.res_path, 1, 39) THEN substr(OLD.reg_path, 1, 39)
+        WHEN substr(OLD.reg_path, 1, 26) = substr(OLD.res_path, 1, 26) THEN substr(OLD.reg_path, 1, 26)
+        WHEN substr(OLD.reg_path, 1, 16) = substr(OLD.res_path, 1, 16) THEN substr(OLD.reg_path, 1, 16)
+        WHEN substr(OLD.reg_path, 1, 9) = substr(OLD.res_path, 1, 9) THEN substr(OLD.reg_path, 1, 9)
+        WHEN substr(OLD.reg_path, 1, 4) = substr(OLD.res_path, 1, 4) THEN substr(OLD.reg_path, 1, 4)
+        ELSE '/' END;
 END;
 
 CREATE TRIGGER persons_count_update AFTER UPDATE OF reg_path, res_path, sex, status ON persons
 WHEN OLD.reg_path <> NEW.reg_path OR OLD.res_path <> NEW.res_path OR OLD.sex <> NEW.sex OR OLD.status <> NEW.status
 BEGIN
-    UPDATE person_counts SET n = n - 1
-    WHERE reg_path = OLD.reg_path AND res_path = OLD.res_path AND sex = OLD.sex AND status = OLD.status;
-    INSERT INTO person_counts (reg_path, res_path, sex, status, n) VALUES (NEW.reg_path, NEW.res_path, NEW.sex, NEW.status, 1)
-    ON CONFLICT (reg_path, res_path, sex, status) DO UPDATE SET n = n + 1;
+    UPDATE person_counts SET n = n - 1 WHERE reg_path = OLD.reg_path AND sex = OLD.sex AND status = OLD.status
+        AND away = (OLD.reg_path <> OLD.res_path);
+    UPDATE person_away SET n = n - 1 WHERE OLD.reg_path <> OLD.res_path AND res_path = OLD.res_path
+        AND lca_path = CASE
+        WHEN substr(OLD.reg_path, 1, 39) = substr(OLD.res_path, 1, 39) THEN substr(OLD.reg_path, 1, 39)
+        WHEN substr(OLD.reg_path, 1, 26) = substr(OLD.res_path, 1, 26) THEN substr(OLD.reg_path, 1, 26)
+        WHEN substr(OLD.reg_path, 1, 16) = substr(OLD.res_path, 1, 16) THEN substr(OLD.reg_path, 1, 16)
+        WHEN substr(OLD.reg_path, 1, 9) = substr(OLD.res_path, 1, 9) THEN substr(OLD.reg_path, 1, 9)
+        WHEN substr(OLD.reg_path, 1, 4) = substr(OLD.res_path, 1, 4) THEN substr(OLD.reg_path, 1, 4)
+        ELSE '/' END;
+    INSERT INTO person_counts (reg_path, sex, status, away, n)
+    VALUES (NEW.reg_path, NEW.sex, NEW.status, NEW.reg_path <> NEW.res_path, 1)
+    ON CONFLICT (reg_path, sex, status, away) DO UPDATE SET n = n + 1;
+    INSERT INTO person_away (res_path, lca_path, n)
+    SELECT NEW.res_path, CASE
+        WHEN substr(NEW.reg_path, 1, 39) = substr(NEW.res_path, 1, 39) THEN substr(NEW.reg_path, 1, 39)
+        WHEN substr(NEW.reg_path, 1, 26) = substr(NEW.res_path, 1, 26) THEN substr(NEW.reg_path, 1, 26)
+        WHEN substr(NEW.reg_path, 1, 16) = substr(NEW.res_path, 1, 16) THEN substr(NEW.reg_path, 1, 16)
+        WHEN substr(NEW.reg_path, 1, 9) = substr(NEW.res_path, 1, 9) THEN substr(NEW.reg_path, 1, 9)
+        WHEN substr(NEW.reg_path, 1, 4) = substr(NEW.res_path, 1, 4) THEN substr(NEW.reg_path, 1, 4)
+        ELSE '/' END, 1 WHERE NEW.reg_path <> NEW.res_path
+    ON CONFLICT (res_path, lca_path) DO UPDATE SET n = n + 1;
 END;
 
 CREATE TABLE household_counts (
