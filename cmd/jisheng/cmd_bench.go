@@ -151,7 +151,7 @@ func (c *childServer) memory() (rss, peak float64) {
 type benchSample struct {
 	village, villageName, township string
 	persons                        int
-	ids, prefixes                  []string
+	ids, prefixes, twoChar         []string
 }
 
 func sampleVillage(ctx context.Context, dsn, keyFile string) (benchSample, error) {
@@ -190,7 +190,9 @@ func sampleVillage(ctx context.Context, dsn, keyFile string) (benchSample, error
 			return s, err
 		}
 		s.ids = append(s.ids, id)
-		s.prefixes = append(s.prefixes, string([]rune(name)[:1]))
+		r := []rune(name)
+		s.prefixes = append(s.prefixes, string(r[:1]))
+		s.twoChar = append(s.twoChar, string(r[:min(2, len(r))]))
 	}
 	if len(s.ids) == 0 {
 		return s, errors.New("基准村没有人员")
@@ -237,6 +239,10 @@ func measure(base string, s benchSample, rounds int) ([]benchResult, error) {
 			}},
 		{"按完整身份证号查人（县级用户，全县）", "county", county, 5 * time.Millisecond,
 			func(i int) string { return "/api/v1/persons?id_number=" + pick(s.ids, i) }},
+		{"按姓名前缀查人（县级用户，全县，单字）", "county", county, 20 * time.Millisecond,
+			func(i int) string { return "/api/v1/persons?q=" + url.QueryEscape(pick(s.prefixes, i)) }},
+		{"按姓名前缀查人（县级用户，全县，两字）", "county", county, 20 * time.Millisecond,
+			func(i int) string { return "/api/v1/persons?q=" + url.QueryEscape(pick(s.twoChar, i)) }},
 		{"人员列表翻页（村）", "village", village, 20 * time.Millisecond,
 			func(i int) string { return fmt.Sprintf("/api/v1/persons?page=%d&size=20", 1+i%50) }},
 		{"人员列表翻页（乡镇）", "township", township, 20 * time.Millisecond,

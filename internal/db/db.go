@@ -371,3 +371,14 @@ func (d *DB) Analyze(ctx context.Context) error {
 	_, err := d.write.ExecContext(ctx, `ANALYZE`)
 	return Translate(err)
 }
+
+// Unindexed returns a reference to col that no index may serve. SQLite plans
+// without range statistics, so a query that knows which index is selective
+// hides the others this way (unary + costs nothing there); PostgreSQL plans
+// from statistics and gets the column unchanged.
+func (c Conn) Unindexed(col string) string {
+	if c.dialect == SQLite {
+		return "+" + col
+	}
+	return col
+}

@@ -16,15 +16,12 @@ import (
 // applies, which turns the first page of a county-wide list over a million
 // persons from an index walk of 20 rows into a full scan.
 type Select struct {
-	Cols     string // column list of the page query
-	From     string // table and joins
-	FromArgs []any  // arguments of placeholders in From (a subquery), bound first
-	OrderBy  string
-	where    []string
-	args     []any
+	Cols    string // column list of the page query
+	From    string // table and joins
+	OrderBy string
+	where   []string
+	args    []any
 }
-
-func (s *Select) allArgs() []any { return append(append([]any{}, s.FromArgs...), s.args...) }
 
 // Where adds a condition joined with AND.
 func (s *Select) Where(cond string, args ...any) {
@@ -42,7 +39,7 @@ func (s *Select) tail() string {
 // Count returns how many rows match.
 func (s *Select) Count(ctx context.Context, c Conn) (int, error) {
 	var n int
-	err := c.QueryRow(ctx, "SELECT COUNT(*) FROM "+s.From+s.tail(), s.allArgs()...).Scan(&n)
+	err := c.QueryRow(ctx, "SELECT COUNT(*) FROM "+s.From+s.tail(), s.args...).Scan(&n)
 	return n, Translate(err)
 }
 
@@ -58,7 +55,7 @@ func (s *Select) PageAt(ctx context.Context, c Conn, offset, limit int) (*sql.Ro
 		q += " ORDER BY " + s.OrderBy
 	}
 	q += " LIMIT ? OFFSET ?"
-	args := append(s.allArgs(), limit, offset)
+	args := append(append([]any{}, s.args...), limit, offset)
 	return c.Query(ctx, q, args...)
 }
 

@@ -19,3 +19,10 @@ func SubtreeRange(path string) (lo, hi string) {
 	}
 	return path, path[:len(path)-1] + "0"
 }
+
+// Below returns a condition matching the paths strictly under path (path
+// itself excluded) and its arguments.
+func Below(col, path string) (string, []any) {
+	lo, hi := SubtreeRange(path)
+	return "(" + col + " > ? AND " + col + " < ?)", []any{lo, hi}
+}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/http"
 
-	"jisheng/internal/apperr"
 	"jisheng/internal/audit"
 	"jisheng/internal/auth"
 	"jisheng/internal/db"
@@ -41,12 +40,7 @@ type Detail struct {
 
 // scoped returns division code if it lies in the caller's area.
 func scoped(ctx context.Context, c db.Conn, code string) (Division, error) {
-	p := auth.From(ctx)
-	d, err := Get(ctx, c, code)
-	if err != nil || !p.Covers(d.Path) {
-		return Division{}, apperr.NotFoundf("区划不存在或不在您的管辖范围内")
-	}
-	return d, nil
+	return GetIn(ctx, c, code, auth.From(ctx).DivisionPath)
 }
 
 // Get answers one division with its ancestors inside the caller's area.

@@ -125,6 +125,22 @@ func Get(ctx context.Context, c db.Conn, code string) (Division, error) {
 	return d, nil
 }
 
+// GetIn returns division code if it lies in the subtree of area (a
+// materialised path); others are not found. The condition is in the SQL, as
+// for every lookup on behalf of a user.
+func GetIn(ctx context.Context, c db.Conn, code, area string) (Division, error) {
+	cond, args := db.Subtree("d.path", area)
+	d, err := scanDivision(c.QueryRow(ctx, `SELECT `+columns+`, `+hasChildren+` FROM divisions d WHERE d.code = ? AND `+cond,
+		append([]any{code}, args...)...), true)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Division{}, apperr.NotFoundf("区划不存在或不在您的管辖范围内")
+	}
+	if err != nil {
+		return Division{}, apperr.Wrap(db.Translate(err), "get division")
+	}
+	return d, nil
+}
+
 // Children returns the divisions directly under parentCode in code order,
 // abolished ones (ValidTo set) included; an empty parentCode lists the
 // provinces. An unknown parent has no children.

@@ -48,10 +48,7 @@ func (s *Service) List(ctx context.Context, f Filter) ([]Person, int, error) {
 		sel.Where("p.id_bidx = ?", s.cipher.BlindIndex(fieldID, searchableID(f.IDNumber)))
 		out, total, err = pageOf(ctx, c, sel, f.Page, f.Size)
 	case q != "":
-		var sel db.Select
-		if sel, err = nameSearch(ctx, c, area, q); err == nil {
-			out, total, err = pageOf(ctx, c, sel, f.Page, f.Size)
-		}
+		out, total, err = nameSearch(ctx, c, area, q, f.Page, f.Size)
 	default:
 		out, total, err = browse(ctx, c, area, f.Page, f.Size)
 	}
@@ -83,39 +80,66 @@ func listArea(ctx context.Context, c db.Conn, pr *auth.Principal, code string) (
 // area's own indexes rather than from the name index.
 var smallArea = 20_000
 
-// nameSearch selects persons of the area whose name starts with q, ordered by
-// name. The access path is chosen here, not left to the planner: SQLite has
-// no range statistics and cannot tell a village's few thousand rows from a
-// county-wide surname's tens of thousands.
+// nameSearch pages through the persons of the area whose name starts with
+// q, ordered by name. The access path is chosen here, not left to the
+// planner: SQLite has no range statistics and cannot tell a village's few
+// thousand rows from a county-wide surname's tens of thousands.
 //
-// In a small area the registered and the residents registered elsewhere
-// are searched as two halves, each answered from its covering index
-// (reg_path, name) or (res_path, name, reg_path), and only the matches are
-// read and sorted. In a large area the paths are written as expressions no
-// index serves, so the covering name index is walked in name order and
-// checked for the area on the way.
-func nameSearch(ctx context.Context, c db.Conn, area, q string) (db.Select, error) {
+// In a small area the matches are collected from the area's own covering
+// indexes (reg_path, name) and (res_path, name, reg_path): persons
+// registered (or living) at the area's own division by a direct seek on
+// path and name, those in divisions below it (村民小组) by a range scan, and
+// residents registered elsewhere apart from the registered. Only the page's
+// rows are then read from the table. In a large area the covering name index
+// is walked in name order and checked for the area on the way.
+func nameSearch(ctx context.Context, c db.Conn, area, q string, page, size int) ([]Person, int, error) {
 	registered, elsewhere, err := countArea(ctx, c, area)
 	if err != nil {
-		return db.Select{}, err
+		return nil, 0, err
 	}
-	sel := db.Select{Cols: personCols + ", " + birthOrderExpr, OrderBy: "p.name, p.id"}
 	upper := q + "\U0010FFFF"
-	reg, ra := db.Subtree("reg_path", area)
-	if registered+elsewhere <= smallArea {
-		res, sa := db.Subtree("res_path", area)
-		sel.From = `(SELECT * FROM persons WHERE ` + reg + ` AND name >= ? AND name < ?
-			UNION ALL SELECT * FROM persons WHERE ` + res + ` AND NOT ` + reg + ` AND name >= ? AND name < ?) p
-			LEFT JOIN households h ON h.id = p.household_id`
-		sel.FromArgs = append(append(append(append(append([]any{}, ra...), q, upper), sa...), ra...), q, upper)
-		return sel, nil
+	if registered+elsewhere > smallArea {
+		sel := db.Select{Cols: personCols + ", " + birthOrderExpr, From: personFrom, OrderBy: "p.name, p.id"}
+		reg, ra := db.Subtree(c.Unindexed("p.reg_path"), area)
+		res, sa := db.Subtree(c.Unindexed("p.res_path"), area)
+		sel.Where("("+reg+" OR "+res+")", append(ra, sa...)...)
+		sel.Where("p.name >= ? AND p.name < ?", q, upper)
+		return pageOf(ctx, c, sel, page, size)
 	}
-	sel.From = personFrom
-	regX, ra := db.Subtree("(p.reg_path || '')", area)
-	resX, sa := db.Subtree("(p.res_path || '')", area)
-	sel.Where("("+regX+" OR "+resX+")", append(ra, sa...)...)
-	sel.Where("p.name >= ? AND p.name < ?", q, upper)
-	return sel, nil
+	matches, args := areaNameMatches(c, area, q, upper)
+	var total int
+	if err := c.QueryRow(ctx, `SELECT COUNT(*) FROM (`+matches+`) m`, args...).Scan(&total); err != nil {
+		return nil, 0, apperr.Wrap(err, "count name search")
+	}
+	rows, err := c.Query(ctx, `SELECT `+personCols+`, `+birthOrderExpr+`
+		FROM (SELECT id, name FROM (`+matches+`) u ORDER BY name, id LIMIT ? OFFSET ?) m
+		JOIN persons p ON p.id = m.id LEFT JOIN households h ON h.id = p.household_id ORDER BY m.name, m.id`,
+		append(args, size, (page-1)*size)...)
+	if err != nil {
+		return nil, 0, apperr.Wrap(err, "name search")
+	}
+	out, err := readPersons(rows)
+	return out, total, err
+}
+
+// areaNameMatches returns a query of (id, name) of the persons registered or
+// living in area whose name lies in [q, upper), as four disjoint parts.
+func areaNameMatches(c db.Conn, area, q, upper string) (string, []any) {
+	inReg, ra := db.Subtree("reg_path", area)
+	belowReg, ba := db.Below("reg_path", area)
+	belowRes, bs := db.Below("res_path", area)
+	name := "name >= ? AND name < ?"
+	plain := c.Unindexed("name") + " >= ? AND " + c.Unindexed("name") + " < ?"
+	query := `SELECT id, name FROM persons WHERE reg_path = ? AND ` + name + `
+		UNION ALL SELECT id, name FROM persons WHERE ` + belowReg + ` AND ` + plain + `
+		UNION ALL SELECT id, name FROM persons WHERE res_path = ? AND NOT ` + inReg + ` AND ` + name + `
+		UNION ALL SELECT id, name FROM persons WHERE ` + belowRes + ` AND NOT ` + inReg + ` AND ` + plain
+	var args []any
+	args = append(args, area, q, upper)
+	args = append(append(args, ba...), q, upper)
+	args = append(append(append(args, area), ra...), q, upper)
+	args = append(append(append(args, bs...), ra...), q, upper)
+	return query, args
 }
 
 func inArea(area, orderBy string) db.Select {
@@ -183,6 +207,11 @@ func scanPage(ctx context.Context, c db.Conn, sel db.Select, page, size, extra i
 	if err != nil {
 		return nil, apperr.Wrap(err, "list persons")
 	}
+	return readPersons(rows)
+}
+
+// readPersons reads rows of personCols followed by the birth order, and closes them.
+func readPersons(rows *sql.Rows) ([]Person, error) {
 	defer rows.Close()
 	out := []Person{}
 	for rows.Next() {

@@ -49,9 +49,9 @@ func (s *Service) Overview(ctx context.Context, code string) (Overview, error) {
 		code = pr.DivisionCode
 	}
 	c := s.db.Reader()
-	d, err := division.Get(ctx, c, code)
-	if err != nil || !pr.Covers(d.Path) {
-		return Overview{}, apperr.NotFoundf("区划不存在或不在您的管辖范围内")
+	d, err := division.GetIn(ctx, c, code, pr.DivisionPath)
+	if err != nil {
+		return Overview{}, err
 	}
 	o := Overview{Division: refOf(d)}
 	reg, args := db.Subtree("reg_path", d.Path)

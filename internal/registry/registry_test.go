@@ -13,6 +13,7 @@ import (
 	"jisheng/internal/auth"
 	"jisheng/internal/db"
 	"jisheng/internal/db/dbtest"
+	"jisheng/internal/division"
 	"jisheng/internal/fieldcrypt"
 	"jisheng/internal/idno"
 	"jisheng/internal/registry"
@@ -435,4 +436,46 @@ func countRows(t *testing.T, d *db.DB, q string) string {
 	}
 	sort.Strings(lines)
 	return strings.Join(lines, "\n")
+}
+
+// TestNameSearchReachesGroups checks every part of a small-area name search:
+// registered at the village, registered in one of its groups, living in the
+// village or in a group while registered elsewhere.
+func TestNameSearchReachesGroups(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		e := setup(t, d)
+		var group string
+		err := d.Tx(context.Background(), func(tx *db.Tx) error {
+			g, err := division.AddGroup(context.Background(), tx, testfix.VillageA1, "第一村民组")
+			group = g.Code
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		cty := testfix.Ctx(auth.RoleCounty, testfix.County)
+		for _, p := range []registry.PersonInput{
+			{Name: "韩村", RegisteredDivision: testfix.VillageA1},
+			{Name: "韩组", RegisteredDivision: group},
+			{Name: "韩住村", RegisteredDivision: testfix.VillageB1, ResidenceDivision: testfix.VillageA1},
+			{Name: "韩住组", RegisteredDivision: testfix.VillageB2, ResidenceDivision: group},
+			{Name: "韩外", RegisteredDivision: testfix.VillageB1},
+			{Name: "何村", RegisteredDivision: testfix.VillageA1},
+		} {
+			p.Sex, p.BirthDate = "female", "1990-01-01"
+			e.create(t, cty, p)
+		}
+		for _, threshold := range []int{1_000_000, 0} {
+			undo := registry.SetSmallArea(threshold)
+			got, total, err := e.svc.List(villageA(), registry.Filter{Q: "韩", Page: 1, Size: 10})
+			undo()
+			var names []string
+			for _, p := range got {
+				names = append(names, p.Name)
+			}
+			if err != nil || total != 4 || strings.Join(names, ",") != "韩住村,韩住组,韩村,韩组" {
+				t.Fatalf("threshold %d: %v of %d (%v)", threshold, names, total, err)
+			}
+		}
+	})
 }
