@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"jisheng/internal/db"
+	"jisheng/internal/idno"
+	"jisheng/internal/registry"
 )
 
 // runCLI runs the command line in process with stdin read from the given
@@ -200,3 +202,41 @@ func TestBackupMigrateVersion(t *testing.T) {
 }
 
 func dbtestIsSQLite(dsn string) bool { return !db.IsPostgresDSN(dsn) }
+
+func TestEnvironmentDatabaseAndSM4(t *testing.T) {
+	dir := t.TempDir()
+	dsn := filepath.Join(dir, "env.db")
+	t.Setenv("JISHENG_DB", dsn)
+	out, _, err := runCLI(t, "", "init", "--county", "341523", "--cipher", "sm4-gcm", "--audit-hash", "hmac-sm3")
+	if err != nil || !strings.Contains(out, dsn) {
+		t.Fatalf("init from JISHENG_DB: %v %s", err, out)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "jisheng.key")); err != nil {
+		t.Fatalf("key file not beside the database: %v", err)
+	}
+	ctx := operatorCtx(context.Background())
+	a, err := openApp(ctx, dsn, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	p, err := a.registry.Create(ctx, registry.PersonInput{Fields: registry.Fields{Name: "国密", IDNumber: idno.Generate("341523", "1985-05-05", 7),
+		Phone: "13800138000", RegisteredDivision: "341523100001"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var idEnc, phoneEnc []byte
+	if err := a.db.Reader().QueryRow(ctx, `SELECT id_enc, phone_enc FROM persons WHERE id = ?`, p.ID).Scan(&idEnc, &phoneEnc); err != nil {
+		t.Fatal(err)
+	}
+	if idEnc[0] != 2 || phoneEnc[0] != 2 {
+		t.Fatalf("values not written with SM4-GCM: version bytes %d %d", idEnc[0], phoneEnc[0])
+	}
+	if s, err := a.registry.Reveal(ctx, p.ID); err != nil || s.Phone != "13800138000" {
+		t.Fatalf("reveal under SM4: %+v %v", s, err)
+	}
+	out, _, err = runCLI(t, "", "audit", "verify")
+	if err != nil || !strings.Contains(out, "审计日志完整") {
+		t.Fatalf("SM3 chain: %v %s", err, out)
+	}
+}

@@ -56,7 +56,7 @@ func runInit(ctx context.Context, env *cliEnv, args []string) error {
 		return err
 	}
 	defer res.app.Close()
-	printInitResult(env, res, *admin, pw == "")
+	printInitResult(env, res, *admin, pw == "", serveHint(*dsn, *keyFile))
 	return nil
 }
 
@@ -154,7 +154,19 @@ func loadCounty(ctx context.Context, a *app, county string) (int, error) {
 	return n, err
 }
 
-func printInitResult(env *cliEnv, res *initResult, admin string, generated bool) {
+// serveHint is the serve command for the database and key just used.
+func serveHint(dsn, keyFile string) string {
+	cmd := "jisheng serve"
+	if dsn != db.DefaultPath {
+		cmd += " --db " + dsn
+	}
+	if keyFile != "" {
+		cmd += " --key-file " + keyFile
+	}
+	return cmd
+}
+
+func printInitResult(env *cliEnv, res *initResult, admin string, generated bool, serve string) {
 	w := env.stdout
 	if res.alreadyInitiated {
 		fmt.Fprintf(w, "数据库 %s 已经初始化过。\n", res.app.db.Describe())
@@ -167,7 +179,7 @@ func printInitResult(env *cliEnv, res *initResult, admin string, generated bool)
 		fmt.Fprintln(w, "请立即把它另行备份到安全的地方：密钥丢失后，已加密的身份证号和电话将无法恢复。")
 	}
 	if res.adminPassword != "" {
-		fmt.Fprintf(w, "\n已创建系统管理员。登录方式：\n  运行 jisheng serve 后打开 http://127.0.0.1:8080\n  用户名：%s\n", admin)
+		fmt.Fprintf(w, "\n已创建系统管理员。登录方式：\n  运行 %s 后打开 http://127.0.0.1:8080\n  用户名：%s\n", serve, admin)
 		if generated {
 			fmt.Fprintf(w, "  初始密码：%s\n", res.adminPassword)
 		} else {

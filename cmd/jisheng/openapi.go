@@ -126,13 +126,21 @@ func (g *schemaGen) ref(t reflect.Type) any {
 
 func (g *schemaGen) object(t reflect.Type) map[string]any {
 	props := map[string]any{}
+	g.properties(t, props)
+	return map[string]any{"type": "object", "properties": props}
+}
+
+// properties adds the JSON properties of struct t to props; an embedded
+// struct without a JSON name contributes its own fields, as encoding/json does.
+func (g *schemaGen) properties(t reflect.Type, props map[string]any) {
 	for i := 0; i < t.NumField(); i++ {
 		f := t.Field(i)
-		if !f.IsExported() {
+		tag, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if f.Anonymous && tag == "" && f.Type.Kind() == reflect.Struct {
+			g.properties(f.Type, props)
 			continue
 		}
-		tag, _, _ := strings.Cut(f.Tag.Get("json"), ",")
-		if tag == "-" {
+		if !f.IsExported() || tag == "-" {
 			continue
 		}
 		if tag == "" {
@@ -140,7 +148,6 @@ func (g *schemaGen) object(t reflect.Type) map[string]any {
 		}
 		props[tag] = g.schema(f.Type)
 	}
-	return map[string]any{"type": "object", "properties": props}
 }
 
 func (g *schemaGen) schema(t reflect.Type) any {

@@ -597,10 +597,20 @@ func TestDivisionsAPIAndDocument(t *testing.T) {
 	}
 
 	var doc struct {
-		OpenAPI string                    `json:"openapi"`
-		Paths   map[string]map[string]any `json:"paths"`
+		OpenAPI    string                    `json:"openapi"`
+		Paths      map[string]map[string]any `json:"paths"`
+		Components struct {
+			Schemas map[string]struct {
+				Properties map[string]any `json:"properties"`
+			} `json:"schemas"`
+		} `json:"components"`
 	}
 	s.client(t).json("GET", "/api/v1/openapi.json", nil, 200, &doc)
+	for _, prop := range []string{"id", "name", "id_number", "registered_division", "version", "birth_order"} {
+		if _, ok := doc.Components.Schemas["Person"].Properties[prop]; !ok {
+			t.Errorf("Person schema lacks %s: %v", prop, doc.Components.Schemas["Person"].Properties)
+		}
+	}
 	for _, rt := range routes(s.app) {
 		method, path, _ := strings.Cut(rt.Pattern, " ")
 		if _, ok := doc.Paths[path][strings.ToLower(method)]; !ok {

@@ -71,6 +71,16 @@ func (s *Service) scopedUser(ctx context.Context, c db.Conn, p *auth.Principal, 
 	return u, nil
 }
 
+// managedUser returns an account p may manage: in p's area and of a role p
+// may assign.
+func (s *Service) managedUser(ctx context.Context, tx *db.Tx, p *auth.Principal, id int64) (User, error) {
+	u, err := s.scopedUser(ctx, tx.Conn, p, id)
+	if err == nil && !canAssign(p.Role, u.Role) {
+		err = apperr.New(apperr.Forbidden, "您无权管理该角色的用户")
+	}
+	return u, err
+}
+
 // placeUser checks that division code lies in p's area and suits the role,
 // and returns it.
 func placeUser(ctx context.Context, c db.Conn, p *auth.Principal, code string, role auth.Role) (division.Division, error) {
@@ -183,12 +193,9 @@ func (s *Service) UpdateUser(ctx context.Context, id int64, in UserUpdate) (User
 func (s *Service) ResetPassword(ctx context.Context, id int64, pw string) error {
 	p := auth.From(ctx)
 	return s.db.Tx(ctx, func(tx *db.Tx) error {
-		u, err := s.scopedUser(ctx, tx.Conn, p, id)
+		u, err := s.managedUser(ctx, tx, p, id)
 		if err != nil {
 			return err
-		}
-		if !canAssign(p.Role, u.Role) {
-			return apperr.New(apperr.Forbidden, "您无权管理该角色的用户")
 		}
 		if err := CheckPasswordPolicy(pw, u.Username, "password"); err != nil {
 			return err
@@ -212,12 +219,8 @@ func (s *Service) ResetPassword(ctx context.Context, id int64, pw string) error 
 func (s *Service) Unlock(ctx context.Context, id int64) error {
 	p := auth.From(ctx)
 	return s.db.Tx(ctx, func(tx *db.Tx) error {
-		u, err := s.scopedUser(ctx, tx.Conn, p, id)
-		if err != nil {
+		if _, err := s.managedUser(ctx, tx, p, id); err != nil {
 			return err
-		}
-		if !canAssign(p.Role, u.Role) {
-			return apperr.New(apperr.Forbidden, "您无权管理该角色的用户")
 		}
 		if _, err := tx.Exec(ctx, `UPDATE users SET failed_logins = 0, locked_until = NULL, updated_at = ? WHERE id = ?`,
 			db.Now(), id); err != nil {

@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"jisheng/internal/apperr"
 )
@@ -56,7 +57,7 @@ func jsonError(err error) error {
 	case errors.Is(err, io.ErrUnexpectedEOF):
 		return apperr.New(apperr.Invalid, "请求内容不完整，不是有效的 JSON")
 	case errors.As(err, &typ):
-		field := typ.Field
+		field := jsonPath(typ.Field)
 		if field == "" {
 			return apperr.New(apperr.Invalid, "请求内容应为 JSON 对象")
 		}
@@ -67,6 +68,19 @@ func jsonError(err error) error {
 		return &apperr.Error{Code: apperr.Invalid, Field: field, Message: fmt.Sprintf("不认识的字段 %s", field)}
 	}
 	return &apperr.Error{Code: apperr.Invalid, Message: "请求内容无法解析", Err: err}
+}
+
+// jsonPath drops the names of embedded Go structs from a decoding error's
+// field path ("Fields.name" → "name"): API field names are lower case, Go
+// type names are not.
+func jsonPath(p string) string {
+	var keep []string
+	for _, part := range strings.Split(p, ".") {
+		if part != "" && !unicode.IsUpper(rune(part[0])) {
+			keep = append(keep, part)
+		}
+	}
+	return strings.Join(keep, ".")
 }
 
 func jsonKind(k string) string {

@@ -9,7 +9,12 @@ import (
 	"jisheng/internal/apperr"
 )
 
+type Embedded struct {
+	Inner string `json:"inner"`
+}
+
 type sample struct {
+	Embedded
 	Name  string `json:"name"`
 	Age   int    `json:"age"`
 	Tags  []int  `json:"tags"`
@@ -40,6 +45,7 @@ func TestDecodeJSON(t *testing.T) {
 		{"string for int", `{"age":"3"}`, "", apperr.Invalid, "age", "数字"},
 		{"int for string", `{"name":3}`, "", apperr.Invalid, "name", "文本"},
 		{"object for array", `{"tags":{}}`, "", apperr.Invalid, "tags", "数组"},
+		{"embedded field", `{"inner":5}`, "", apperr.Invalid, "inner", "文本"},
 		{"not an object", `[1,2]`, "", apperr.Invalid, "", "JSON 对象"},
 		{"two objects", `{"name":"a"}{"name":"b"}`, "", apperr.Invalid, "", "只能包含一个"},
 		{"form content type", `name=a`, "application/x-www-form-urlencoded", apperr.Invalid, "", "application/json"},

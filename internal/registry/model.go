@@ -23,9 +23,9 @@ import (
 	"jisheng/internal/idno"
 )
 
-// Person is a person as the API shows them: sensitive values masked.
-type Person struct {
-	ID                 int64  `json:"id"`
+// Fields are the editable fields of a person, the same in what the API
+// shows (with the ID and phone numbers masked) and in what it accepts.
+type Fields struct {
 	Name               string `json:"name"`
 	Sex                string `json:"sex"`
 	BirthDate          string `json:"birth_date"`
@@ -42,7 +42,13 @@ type Person struct {
 	FatherID           *int64 `json:"father_id"`
 	Status             string `json:"status"`
 	DeathDate          string `json:"death_date"`
-	Version            int    `json:"version"`
+}
+
+// Person is a person as the API shows them: sensitive values masked.
+type Person struct {
+	ID int64 `json:"id"`
+	Fields
+	Version int `json:"version"`
 
 	RegisteredDivisionName string   `json:"registered_division_name"`
 	ResidenceDivisionName  string   `json:"residence_division_name"`
@@ -77,24 +83,9 @@ type Sensitive struct {
 
 // PersonInput is the body of creating (POST) or editing (PUT) a person.
 type PersonInput struct {
-	ID                 int64  `json:"id,omitempty"`
-	Name               string `json:"name"`
-	Sex                string `json:"sex"`
-	BirthDate          string `json:"birth_date"`
-	IDNumber           string `json:"id_number"`
-	Phone              string `json:"phone"`
-	Ethnicity          string `json:"ethnicity"`
-	HukouType          string `json:"hukou_type"`
-	MaritalStatus      string `json:"marital_status"`
-	RegisteredDivision string `json:"registered_division"`
-	ResidenceDivision  string `json:"residence_division"`
-	HouseholdID        *int64 `json:"household_id"`
-	Relation           string `json:"relation"`
-	MotherID           *int64 `json:"mother_id"`
-	FatherID           *int64 `json:"father_id"`
-	Status             string `json:"status"`
-	DeathDate          string `json:"death_date"`
-	Version            int    `json:"version"`
+	ID int64 `json:"id,omitempty"`
+	Fields
+	Version int `json:"version"`
 }
 
 // cleaned is a validated input ready for storage.

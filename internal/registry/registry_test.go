@@ -59,27 +59,27 @@ func TestCreateValidation(t *testing.T) {
 		in    registry.PersonInput
 		field string
 	}{
-		{"no name", registry.PersonInput{Sex: "male", BirthDate: "1980-01-01", RegisteredDivision: testfix.VillageA1}, "name"},
-		{"digits in name", registry.PersonInput{Name: "张3", Sex: "male", BirthDate: "1980-01-01", RegisteredDivision: testfix.VillageA1}, "name"},
-		{"no sex", registry.PersonInput{Name: "张三", BirthDate: "1980-01-01", RegisteredDivision: testfix.VillageA1}, "sex"},
-		{"bad sex", registry.PersonInput{Name: "张三", Sex: "男", BirthDate: "1980-01-01", RegisteredDivision: testfix.VillageA1}, "sex"},
-		{"no birth", registry.PersonInput{Name: "张三", Sex: "male", RegisteredDivision: testfix.VillageA1}, "birth_date"},
-		{"not a date", registry.PersonInput{Name: "张三", Sex: "male", BirthDate: "1980-02-30", RegisteredDivision: testfix.VillageA1}, "birth_date"},
-		{"slashes", registry.PersonInput{Name: "张三", Sex: "male", BirthDate: "1980/01/01", RegisteredDivision: testfix.VillageA1}, "birth_date"},
-		{"future", registry.PersonInput{Name: "张三", Sex: "male", BirthDate: "2026-11-23", RegisteredDivision: testfix.VillageA1}, "birth_date"},
-		{"bad id", registry.PersonInput{Name: "张三", IDNumber: "34152319800101001", RegisteredDivision: testfix.VillageA1}, "id_number"},
-		{"bad phone", registry.PersonInput{Name: "张三", Sex: "male", BirthDate: "1980-01-01", Phone: "12345", RegisteredDivision: testfix.VillageA1}, "phone"},
-		{"bad ethnicity", registry.PersonInput{Name: "张三", Sex: "male", BirthDate: "1980-01-01", Ethnicity: "汉", RegisteredDivision: testfix.VillageA1}, "ethnicity"},
-		{"bad hukou", registry.PersonInput{Name: "张三", Sex: "male", BirthDate: "1980-01-01", HukouType: "urban", RegisteredDivision: testfix.VillageA1}, "hukou_type"},
-		{"bad marital", registry.PersonInput{Name: "张三", Sex: "male", BirthDate: "1980-01-01", MaritalStatus: "married", RegisteredDivision: testfix.VillageA1}, "marital_status"},
-		{"no division", registry.PersonInput{Name: "张三", Sex: "male", BirthDate: "1980-01-01"}, "registered_division"},
-		{"township division", registry.PersonInput{Name: "张三", Sex: "male", BirthDate: "1980-01-01", RegisteredDivision: testfix.TownA}, "registered_division"},
-		{"unknown division", registry.PersonInput{Name: "张三", Sex: "male", BirthDate: "1980-01-01", RegisteredDivision: "341523100999"}, "registered_division"},
-		{"outside area", registry.PersonInput{Name: "张三", Sex: "male", BirthDate: "1980-01-01", RegisteredDivision: testfix.VillageB1}, "registered_division"},
-		{"relation without household", registry.PersonInput{Name: "张三", Sex: "male", BirthDate: "1980-01-01", RegisteredDivision: testfix.VillageA1, Relation: "head"}, "household_id"},
-		{"deceased without date", registry.PersonInput{Name: "张三", Sex: "male", BirthDate: "1980-01-01", RegisteredDivision: testfix.VillageA1, Status: "deceased"}, "death_date"},
-		{"death before birth", registry.PersonInput{Name: "张三", Sex: "male", BirthDate: "1980-01-01", RegisteredDivision: testfix.VillageA1, Status: "deceased", DeathDate: "1979-01-01"}, "death_date"},
-		{"alive with death date", registry.PersonInput{Name: "张三", Sex: "male", BirthDate: "1980-01-01", RegisteredDivision: testfix.VillageA1, DeathDate: "2020-01-01"}, "death_date"},
+		{"no name", registry.PersonInput{Fields: registry.Fields{Sex: "male", BirthDate: "1980-01-01", RegisteredDivision: testfix.VillageA1}}, "name"},
+		{"digits in name", registry.PersonInput{Fields: registry.Fields{Name: "张3", Sex: "male", BirthDate: "1980-01-01", RegisteredDivision: testfix.VillageA1}}, "name"},
+		{"no sex", registry.PersonInput{Fields: registry.Fields{Name: "张三", BirthDate: "1980-01-01", RegisteredDivision: testfix.VillageA1}}, "sex"},
+		{"bad sex", registry.PersonInput{Fields: registry.Fields{Name: "张三", Sex: "男", BirthDate: "1980-01-01", RegisteredDivision: testfix.VillageA1}}, "sex"},
+		{"no birth", registry.PersonInput{Fields: registry.Fields{Name: "张三", Sex: "male", RegisteredDivision: testfix.VillageA1}}, "birth_date"},
+		{"not a date", registry.PersonInput{Fields: registry.Fields{Name: "张三", Sex: "male", BirthDate: "1980-02-30", RegisteredDivision: testfix.VillageA1}}, "birth_date"},
+		{"slashes", registry.PersonInput{Fields: registry.Fields{Name: "张三", Sex: "male", BirthDate: "1980/01/01", RegisteredDivision: testfix.VillageA1}}, "birth_date"},
+		{"future", registry.PersonInput{Fields: registry.Fields{Name: "张三", Sex: "male", BirthDate: "2026-11-23", RegisteredDivision: testfix.VillageA1}}, "birth_date"},
+		{"bad id", registry.PersonInput{Fields: registry.Fields{Name: "张三", IDNumber: "34152319800101001", RegisteredDivision: testfix.VillageA1}}, "id_number"},
+		{"bad phone", registry.PersonInput{Fields: registry.Fields{Name: "张三", Sex: "male", BirthDate: "1980-01-01", Phone: "12345", RegisteredDivision: testfix.VillageA1}}, "phone"},
+		{"bad ethnicity", registry.PersonInput{Fields: registry.Fields{Name: "张三", Sex: "male", BirthDate: "1980-01-01", Ethnicity: "汉", RegisteredDivision: testfix.VillageA1}}, "ethnicity"},
+		{"bad hukou", registry.PersonInput{Fields: registry.Fields{Name: "张三", Sex: "male", BirthDate: "1980-01-01", HukouType: "urban", RegisteredDivision: testfix.VillageA1}}, "hukou_type"},
+		{"bad marital", registry.PersonInput{Fields: registry.Fields{Name: "张三", Sex: "male", BirthDate: "1980-01-01", MaritalStatus: "married", RegisteredDivision: testfix.VillageA1}}, "marital_status"},
+		{"no division", registry.PersonInput{Fields: registry.Fields{Name: "张三", Sex: "male", BirthDate: "1980-01-01"}}, "registered_division"},
+		{"township division", registry.PersonInput{Fields: registry.Fields{Name: "张三", Sex: "male", BirthDate: "1980-01-01", RegisteredDivision: testfix.TownA}}, "registered_division"},
+		{"unknown division", registry.PersonInput{Fields: registry.Fields{Name: "张三", Sex: "male", BirthDate: "1980-01-01", RegisteredDivision: "341523100999"}}, "registered_division"},
+		{"outside area", registry.PersonInput{Fields: registry.Fields{Name: "张三", Sex: "male", BirthDate: "1980-01-01", RegisteredDivision: testfix.VillageB1}}, "registered_division"},
+		{"relation without household", registry.PersonInput{Fields: registry.Fields{Name: "张三", Sex: "male", BirthDate: "1980-01-01", RegisteredDivision: testfix.VillageA1, Relation: "head"}}, "household_id"},
+		{"deceased without date", registry.PersonInput{Fields: registry.Fields{Name: "张三", Sex: "male", BirthDate: "1980-01-01", RegisteredDivision: testfix.VillageA1, Status: "deceased"}}, "death_date"},
+		{"death before birth", registry.PersonInput{Fields: registry.Fields{Name: "张三", Sex: "male", BirthDate: "1980-01-01", RegisteredDivision: testfix.VillageA1, Status: "deceased", DeathDate: "1979-01-01"}}, "death_date"},
+		{"alive with death date", registry.PersonInput{Fields: registry.Fields{Name: "张三", Sex: "male", BirthDate: "1980-01-01", RegisteredDivision: testfix.VillageA1, DeathDate: "2020-01-01"}}, "death_date"},
 	}
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		e := setup(t, d)
@@ -104,13 +104,13 @@ func TestBirthOrderAndChildren(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		e := setup(t, d)
 		ctx := villageA()
-		mother := e.create(t, ctx, registry.PersonInput{Name: "陈芳", Sex: "female", BirthDate: "1985-05-05", RegisteredDivision: testfix.VillageA1})
-		father := e.create(t, ctx, registry.PersonInput{Name: "刘强", Sex: "male", BirthDate: "1983-03-03", RegisteredDivision: testfix.VillageA1})
+		mother := e.create(t, ctx, registry.PersonInput{Fields: registry.Fields{Name: "陈芳", Sex: "female", BirthDate: "1985-05-05", RegisteredDivision: testfix.VillageA1}})
+		father := e.create(t, ctx, registry.PersonInput{Fields: registry.Fields{Name: "刘强", Sex: "male", BirthDate: "1983-03-03", RegisteredDivision: testfix.VillageA1}})
 		// Registered out of order: the order follows birth dates, twins by registration.
-		third := e.create(t, ctx, registry.PersonInput{Name: "刘三", Sex: "male", BirthDate: "2022-02-02", RegisteredDivision: testfix.VillageA1, MotherID: &mother.ID, FatherID: &father.ID})
-		first := e.create(t, ctx, registry.PersonInput{Name: "刘一", Sex: "female", BirthDate: "2010-01-01", RegisteredDivision: testfix.VillageA1, MotherID: &mother.ID, FatherID: &father.ID})
-		twinA := e.create(t, ctx, registry.PersonInput{Name: "刘二甲", Sex: "male", BirthDate: "2015-07-07", RegisteredDivision: testfix.VillageA1, MotherID: &mother.ID})
-		twinB := e.create(t, ctx, registry.PersonInput{Name: "刘二乙", Sex: "male", BirthDate: "2015-07-07", RegisteredDivision: testfix.VillageA1, MotherID: &mother.ID})
+		third := e.create(t, ctx, registry.PersonInput{Fields: registry.Fields{Name: "刘三", Sex: "male", BirthDate: "2022-02-02", RegisteredDivision: testfix.VillageA1, MotherID: &mother.ID, FatherID: &father.ID}})
+		first := e.create(t, ctx, registry.PersonInput{Fields: registry.Fields{Name: "刘一", Sex: "female", BirthDate: "2010-01-01", RegisteredDivision: testfix.VillageA1, MotherID: &mother.ID, FatherID: &father.ID}})
+		twinA := e.create(t, ctx, registry.PersonInput{Fields: registry.Fields{Name: "刘二甲", Sex: "male", BirthDate: "2015-07-07", RegisteredDivision: testfix.VillageA1, MotherID: &mother.ID}})
+		twinB := e.create(t, ctx, registry.PersonInput{Fields: registry.Fields{Name: "刘二乙", Sex: "male", BirthDate: "2015-07-07", RegisteredDivision: testfix.VillageA1, MotherID: &mother.ID}})
 		want := map[int64]int{first.ID: 1, twinA.ID: 2, twinB.ID: 3, third.ID: 4}
 		for id, order := range want {
 			p, err := e.svc.Get(ctx, id)
@@ -130,12 +130,12 @@ func TestBirthOrderAndChildren(t *testing.T) {
 			t.Fatalf("child detail: %+v", c)
 		}
 		// The mother cannot become a man while she has children.
-		in := registry.PersonInput{Name: "陈芳", Sex: "male", BirthDate: "1985-05-05", RegisteredDivision: testfix.VillageA1, Version: m.Version}
+		in := registry.PersonInput{Fields: registry.Fields{Name: "陈芳", Sex: "male", BirthDate: "1985-05-05", RegisteredDivision: testfix.VillageA1}, Version: m.Version}
 		if _, err := e.svc.Update(ctx, mother.ID, in); apperr.As(err).Field != "sex" {
 			t.Fatalf("sex change of a mother: %v", err)
 		}
 		// A parent younger than the child is refused.
-		in = registry.PersonInput{Name: "刘一", Sex: "female", BirthDate: "1980-01-01", RegisteredDivision: testfix.VillageA1, MotherID: &mother.ID, Version: first.Version}
+		in = registry.PersonInput{Fields: registry.Fields{Name: "刘一", Sex: "female", BirthDate: "1980-01-01", RegisteredDivision: testfix.VillageA1, MotherID: &mother.ID}, Version: first.Version}
 		if _, err := e.svc.Update(ctx, first.ID, in); apperr.As(err).Field != "mother_id" {
 			t.Fatalf("mother younger than child: %v", err)
 		}
@@ -147,8 +147,7 @@ func TestSensitiveFieldsAtRest(t *testing.T) {
 		e := setup(t, d)
 		ctx := villageA()
 		id := idno.Generate(testfix.County, "1975-08-15", 31)
-		p := e.create(t, ctx, registry.PersonInput{Name: "黄伟", IDNumber: strings.ToLower(id), Phone: "+86 139-1234-5678",
-			RegisteredDivision: testfix.VillageA1})
+		p := e.create(t, ctx, registry.PersonInput{Fields: registry.Fields{Name: "黄伟", IDNumber: strings.ToLower(id), Phone: "+86 139-1234-5678", RegisteredDivision: testfix.VillageA1}})
 		var idEnc, phoneEnc []byte
 		var bidx, mask string
 		err := d.Reader().QueryRow(context.Background(), `SELECT id_enc, phone_enc, id_bidx, id_mask FROM persons WHERE id = ?`, p.ID).
@@ -183,7 +182,7 @@ func TestSensitiveFieldsAtRest(t *testing.T) {
 			t.Fatalf("id search: %d %v", total, err)
 		}
 		// Clearing the phone is possible by sending it empty.
-		in := registry.PersonInput{Name: p.Name, IDNumber: p.IDNumber, RegisteredDivision: testfix.VillageA1, Version: p.Version}
+		in := registry.PersonInput{Fields: registry.Fields{Name: p.Name, IDNumber: p.IDNumber, RegisteredDivision: testfix.VillageA1}, Version: p.Version}
 		u, err := e.svc.Update(ctx, p.ID, in)
 		if err != nil || u.Phone != "" || u.IDNumber != p.IDNumber {
 			t.Fatalf("update clearing phone: %+v %v", u, err)
@@ -209,12 +208,9 @@ func TestHouseholds(t *testing.T) {
 		if _, err := e.svc.CreateHousehold(ctx, registry.HouseholdInput{Division: testfix.VillageB1}); apperr.As(err).Field != "division" {
 			t.Fatalf("household outside area: %v", err)
 		}
-		head := e.create(t, ctx, registry.PersonInput{Name: "户主甲", Sex: "male", BirthDate: "1960-01-01",
-			RegisteredDivision: testfix.VillageA1, HouseholdID: &h1.ID, Relation: "head"})
-		e.create(t, ctx, registry.PersonInput{Name: "配偶乙", Sex: "female", BirthDate: "1962-01-01",
-			RegisteredDivision: testfix.VillageA1, HouseholdID: &h1.ID, Relation: "spouse"})
-		if _, err := e.svc.Create(ctx, registry.PersonInput{Name: "外村人", Sex: "male", BirthDate: "1990-01-01",
-			RegisteredDivision: testfix.VillageA2, HouseholdID: &h1.ID, Relation: "child"}); apperr.As(err).Field != "registered_division" {
+		head := e.create(t, ctx, registry.PersonInput{Fields: registry.Fields{Name: "户主甲", Sex: "male", BirthDate: "1960-01-01", RegisteredDivision: testfix.VillageA1, HouseholdID: &h1.ID, Relation: "head"}})
+		e.create(t, ctx, registry.PersonInput{Fields: registry.Fields{Name: "配偶乙", Sex: "female", BirthDate: "1962-01-01", RegisteredDivision: testfix.VillageA1, HouseholdID: &h1.ID, Relation: "spouse"}})
+		if _, err := e.svc.Create(ctx, registry.PersonInput{Fields: registry.Fields{Name: "外村人", Sex: "male", BirthDate: "1990-01-01", RegisteredDivision: testfix.VillageA2, HouseholdID: &h1.ID, Relation: "child"}}); apperr.As(err).Field != "registered_division" {
 			t.Fatalf("member registered in another village: %v", err)
 		}
 		got, err := e.svc.GetHousehold(ctx, h1.ID)
@@ -243,14 +239,11 @@ func TestListPagingAndOverview(t *testing.T) {
 		e := setup(t, d)
 		ctxA := villageA()
 		for i := 0; i < 25; i++ {
-			e.create(t, ctxA, registry.PersonInput{Name: "甲" + string(rune('一'+i)), Sex: []string{"male", "female"}[i%2],
-				BirthDate: "1990-01-01", RegisteredDivision: testfix.VillageA1})
+			e.create(t, ctxA, registry.PersonInput{Fields: registry.Fields{Name: "甲" + string(rune('一'+i)), Sex: []string{"male", "female"}[i%2], BirthDate: "1990-01-01", RegisteredDivision: testfix.VillageA1}})
 		}
 		ctxB := testfix.Ctx(auth.RoleVillage, testfix.VillageB1)
-		e.create(t, ctxB, registry.PersonInput{Name: "乙", Sex: "male", BirthDate: "1990-01-01", RegisteredDivision: testfix.VillageB1,
-			ResidenceDivision: testfix.VillageA1})
-		e.create(t, ctxB, registry.PersonInput{Name: "丙", Sex: "female", BirthDate: "1930-01-01", RegisteredDivision: testfix.VillageB1,
-			Status: "deceased", DeathDate: "2020-01-01"})
+		e.create(t, ctxB, registry.PersonInput{Fields: registry.Fields{Name: "乙", Sex: "male", BirthDate: "1990-01-01", RegisteredDivision: testfix.VillageB1, ResidenceDivision: testfix.VillageA1}})
+		e.create(t, ctxB, registry.PersonInput{Fields: registry.Fields{Name: "丙", Sex: "female", BirthDate: "1930-01-01", RegisteredDivision: testfix.VillageB1, Status: "deceased", DeathDate: "2020-01-01"}})
 
 		page3, total, err := e.svc.List(ctxA, registry.Filter{Page: 3, Size: 10})
 		if err != nil || total != 26 || len(page3) != 6 {
@@ -329,10 +322,9 @@ func TestConcurrentDuplicatesRefused(t *testing.T) {
 		done := make(chan struct{})
 		for i := 0; i < n; i++ {
 			go func(i int) {
-				_, err := e.svc.Create(villageA(), registry.PersonInput{Name: "同号", IDNumber: id, RegisteredDivision: testfix.VillageA1})
+				_, err := e.svc.Create(villageA(), registry.PersonInput{Fields: registry.Fields{Name: "同号", IDNumber: id, RegisteredDivision: testfix.VillageA1}})
 				errs <- err
-				_, err = e.svc.Create(villageA(), registry.PersonInput{Name: "户主", Sex: "male", BirthDate: "1960-01-01",
-					RegisteredDivision: testfix.VillageA1, HouseholdID: &h.ID, Relation: "head"})
+				_, err = e.svc.Create(villageA(), registry.PersonInput{Fields: registry.Fields{Name: "户主", Sex: "male", BirthDate: "1960-01-01", RegisteredDivision: testfix.VillageA1, HouseholdID: &h.ID, Relation: "head"}})
 				errs <- err
 				done <- struct{}{}
 			}(i)
@@ -367,19 +359,17 @@ func TestCountsFollowEveryChange(t *testing.T) {
 		ctx := testfix.Ctx(auth.RoleCounty, testfix.County)
 		var ps []registry.Person
 		for i, v := range []string{testfix.VillageA1, testfix.VillageA2, testfix.VillageB1, testfix.VillageB2} {
-			ps = append(ps, e.create(t, ctx, registry.PersonInput{Name: "计数" + string(rune('甲'+i)), Sex: "female",
-				BirthDate: "1950-01-01", RegisteredDivision: v, ResidenceDivision: testfix.VillageA1}))
+			ps = append(ps, e.create(t, ctx, registry.PersonInput{Fields: registry.Fields{Name: "计数" + string(rune('甲'+i)), Sex: "female", BirthDate: "1950-01-01", RegisteredDivision: v, ResidenceDivision: testfix.VillageA1}}))
 		}
 		h, _ := e.svc.CreateHousehold(ctx, registry.HouseholdInput{Division: testfix.VillageB2})
 		e.svc.CreateHousehold(ctx, registry.HouseholdInput{Division: testfix.VillageB2})
-		edits := []registry.PersonInput{
+		edits := []registry.Fields{
 			{Name: ps[0].Name, Sex: "male", BirthDate: "1950-01-01", RegisteredDivision: testfix.VillageB1},
 			{Name: ps[1].Name, Sex: "female", BirthDate: "1950-01-01", RegisteredDivision: testfix.VillageA2, Status: "deceased", DeathDate: "2020-02-02"},
 			{Name: ps[2].Name, Sex: "female", BirthDate: "1950-01-01", RegisteredDivision: testfix.VillageB2, HouseholdID: &h.ID, Relation: "head"},
 		}
-		for i, in := range edits {
-			in.Version = ps[i].Version
-			if _, err := e.svc.Update(ctx, ps[i].ID, in); err != nil {
+		for i, f := range edits {
+			if _, err := e.svc.Update(ctx, ps[i].ID, registry.PersonInput{Fields: f, Version: ps[i].Version}); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -454,7 +444,7 @@ func TestNameSearchReachesGroups(t *testing.T) {
 			t.Fatal(err)
 		}
 		cty := testfix.Ctx(auth.RoleCounty, testfix.County)
-		for _, p := range []registry.PersonInput{
+		for _, f := range []registry.Fields{
 			{Name: "韩村", RegisteredDivision: testfix.VillageA1},
 			{Name: "韩组", RegisteredDivision: group},
 			{Name: "韩住村", RegisteredDivision: testfix.VillageB1, ResidenceDivision: testfix.VillageA1},
@@ -462,8 +452,8 @@ func TestNameSearchReachesGroups(t *testing.T) {
 			{Name: "韩外", RegisteredDivision: testfix.VillageB1},
 			{Name: "何村", RegisteredDivision: testfix.VillageA1},
 		} {
-			p.Sex, p.BirthDate = "female", "1990-01-01"
-			e.create(t, cty, p)
+			f.Sex, f.BirthDate = "female", "1990-01-01"
+			e.create(t, cty, registry.PersonInput{Fields: f})
 		}
 		for _, threshold := range []int{1_000_000, 0} {
 			undo := registry.SetSmallArea(threshold)

@@ -343,20 +343,13 @@ func (s *Service) checkDuplicateID(ctx context.Context, tx *db.Tx, c *cleaned, s
 // auditView is what the journal records of a person's state. Sensitive
 // values appear masked: the journal is read by administrators and kept for
 // years, and must not become a second copy of the ID numbers.
-func (c *cleaned) auditView() map[string]any {
-	return map[string]any{"name": c.Name, "sex": c.Sex, "birth_date": c.BirthDate, "id_number": c.idMask,
-		"phone": fieldcrypt.MaskPhone(c.phone), "ethnicity": c.Ethnicity, "hukou_type": c.HukouType,
-		"marital_status": c.MaritalStatus, "registered_division": c.RegisteredDivision,
-		"residence_division": c.ResidenceDivision, "household_id": c.HouseholdID, "relation": c.Relation,
-		"mother_id": c.MotherID, "father_id": c.FatherID, "status": c.Status, "death_date": c.DeathDate}
-}
+func (f Fields) auditView() Fields { return f }
 
-func (p Person) auditView() map[string]any {
-	return map[string]any{"name": p.Name, "sex": p.Sex, "birth_date": p.BirthDate, "id_number": p.IDNumber,
-		"phone": p.Phone, "ethnicity": p.Ethnicity, "hukou_type": p.HukouType,
-		"marital_status": p.MaritalStatus, "registered_division": p.RegisteredDivision,
-		"residence_division": p.ResidenceDivision, "household_id": p.HouseholdID, "relation": p.Relation,
-		"mother_id": p.MotherID, "father_id": p.FatherID, "status": p.Status, "death_date": p.DeathDate}
+// auditView of a validated input: its fields with the numbers masked.
+func (c *cleaned) auditView() Fields {
+	f := c.Fields
+	f.IDNumber, f.Phone = c.idMask, fieldcrypt.MaskPhone(c.phone)
+	return f
 }
 
 // Get returns one person in the caller's scope with names, age and children.
