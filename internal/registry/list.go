@@ -113,7 +113,7 @@ func nameSearch(ctx context.Context, c db.Conn, area, q string, page, size int) 
 	}
 	rows, err := c.Query(ctx, `SELECT `+personCols+`, `+birthOrderExpr+`
 		FROM (SELECT id, name FROM (`+matches+`) u ORDER BY name, id LIMIT ? OFFSET ?) m
-		JOIN persons p ON p.id = m.id LEFT JOIN households h ON h.id = p.household_id ORDER BY m.name, m.id`,
+		JOIN persons p ON p.id = m.id ORDER BY m.name, m.id`,
 		append(args, size, (page-1)*size)...)
 	if err != nil {
 		return nil, 0, apperr.Wrap(err, "name search")

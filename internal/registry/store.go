@@ -10,13 +10,18 @@ import (
 )
 
 // personCols are the columns every person read selects, in scanPerson order.
-// mother and father names come through joins limited to the caller's scope,
-// so a parent outside it is linked by id but not named.
+// Parents' names are read apart (parentNames), limited to the caller's
+// scope, so a parent outside it is linked by id but not named.
 const personCols = `p.id, p.name, p.sex, p.birth_date, p.id_mask, p.phone_mask, p.ethnicity, p.hukou_type,
 	p.marital_status, p.reg_division, p.res_division, p.household_id, p.relation, p.mother_id, p.father_id,
-	p.status, p.death_date, p.version, p.created_at, p.updated_at, p.reg_path, p.res_path, h.hh_no`
+	p.status, p.death_date, p.version, p.created_at, p.updated_at, p.reg_path, p.res_path,
+	(SELECT h.hh_no FROM households h WHERE h.id = p.household_id)`
 
-const personFrom = `persons p LEFT JOIN households h ON h.id = p.household_id`
+// personFrom is what person reads select from. The household number is a
+// scalar subquery of personCols rather than a join here, so that counting
+// the rows of a search stays inside the search's covering index instead of
+// visiting every matching row for its household.
+const personFrom = `persons p`
 
 // birthOrderExpr counts the mother's children born before this one (ties by
 // id, for twins registered in birth order): the derived 孩次.
