@@ -2,6 +2,7 @@
 // on weak networks open the same branches again and again, so children and
 // single divisions are fetched once per page load.
 import { getDivision, listChildren } from '../../api/division.js'
+import { showWarning } from '../../utils/notify.js'
 
 const childrenCache = new Map()
 const divisionCache = new Map()
@@ -54,6 +55,26 @@ export function invalidateChildren(code) {
  */
 export function divisionRefused(e, code) {
   return !!code && e?.status === 400 && e?.field === 'division'
+}
+
+/**
+ * An onError handler for lists filtered by ?division=: the pickers only offer
+ * divisions inside the user's area, but a link or a bookmark (from another
+ * account, say) can carry any code, which the server refuses with 400 on the
+ * field "division". The handler says so and lists the whole area instead;
+ * it returns whether it handled the error.
+ */
+export function dropRefusedDivision(route, router) {
+  return (e) => {
+    const code = typeof route.query.division === 'string' ? route.query.division : ''
+    if (!divisionRefused(e, code)) return false
+    showWarning(`${e.message}，已改为显示全部区划`)
+    const q = { ...route.query }
+    delete q.division
+    delete q.page
+    router.replace({ query: q })
+    return true
+  }
 }
 
 /** For tests. */
