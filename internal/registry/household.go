@@ -109,6 +109,9 @@ func (s *Service) CreateHousehold(ctx context.Context, in HouseholdInput) (House
 		if err != nil {
 			return err
 		}
+		if err := s.Notify(ctx, tx, Changed{Households: []int64{id}}); err != nil {
+			return err
+		}
 		return s.journal.Append(ctx, tx, audit.Entry{Action: "household.create", Entity: "household", EntityID: fmt.Sprint(id),
 			After: map[string]any{"hh_no": in.HHNo, "division": d.Code, "address": in.Address}})
 	})

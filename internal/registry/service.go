@@ -37,6 +37,7 @@ type Service struct {
 	journal *audit.Journal
 	cipher  fieldcrypt.FieldCipher
 	now     func() time.Time
+	hooks   []ChangeHook
 }
 
 // NewService returns a registry service; now may be nil for the real clock.
@@ -79,6 +80,9 @@ func (s *Service) Create(ctx context.Context, in PersonInput) (Person, error) {
 			idArg(c.HouseholdID), nullText(c.Relation), idArg(c.MotherID), idArg(c.FatherID), c.Status,
 			nullText(c.DeathDate), now, by, now, by)
 		if err != nil {
+			return err
+		}
+		if err := s.Notify(ctx, tx, Changed{Persons: []int64{id}, Households: householdsOf(c.HouseholdID)}); err != nil {
 			return err
 		}
 		return s.journal.Append(ctx, tx, audit.Entry{Action: "person.create", Entity: "person",
@@ -139,6 +143,9 @@ func (s *Service) Update(ctx context.Context, id int64, in PersonInput) (Person,
 		}
 		if n, _ := r.RowsAffected(); n != 1 {
 			return apperr.New(apperr.Conflict, "该记录已被他人修改，请刷新后重试")
+		}
+		if err := s.Notify(ctx, tx, Changed{Persons: []int64{id}, Households: householdsOf(cur.HouseholdID, c.HouseholdID)}); err != nil {
+			return err
 		}
 		return s.journal.Append(ctx, tx, audit.Entry{Action: "person.update", Entity: "person",
 			EntityID: fmt.Sprint(id), Before: cur.auditView(), After: c.auditView()})
