@@ -14,6 +14,8 @@ import (
 	"jisheng/internal/auth"
 	"jisheng/internal/db"
 	"jisheng/internal/fieldcrypt"
+	"jisheng/internal/floating"
+	"jisheng/internal/quality"
 	"jisheng/internal/registry"
 )
 
@@ -31,6 +33,10 @@ type app struct {
 	journal  *audit.Journal
 	accounts *account.Service
 	registry *registry.Service
+	floating *floating.Service
+	quality  *quality.Service
+
+	importLimit int64 // largest upload accepted for import, bytes; 0 means the default
 }
 
 // dbFlagDefault is --db's default: JISHENG_DB, else data/jisheng.db.
@@ -108,9 +114,18 @@ func assemble(ctx context.Context, d *db.DB, keyFile string) (*app, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &app{db: d, keys: keys, journal: j,
+	a := &app{db: d, keys: keys, journal: j,
 		accounts: account.NewService(d, j, account.DefaultConfig, nil),
-		registry: registry.NewService(d, j, keys, nil)}, nil
+		registry: registry.NewService(d, j, keys, nil),
+		floating: floating.NewService(d, j, keys, nil),
+		quality:  quality.NewService(d, j, keys, nil)}
+	// Data-quality findings appear and clear in the transaction of the change.
+	a.registry.OnChange(a.quality.OnRegistryChange)
+	// "out" entries of the floating register follow their person's registered village.
+	a.registry.OnChange(func(ctx context.Context, tx *db.Tx, ch registry.Changed) error {
+		return a.floating.PersonsChanged(ctx, tx, ch.Persons)
+	})
+	return a, nil
 }
 
 func readSettings(ctx context.Context, d *db.DB) (map[string]string, error) {

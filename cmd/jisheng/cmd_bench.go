@@ -31,6 +31,9 @@ import (
 // runBench measures the registry on a large demo county through the real
 // server, run as a child process so that its memory is measured alone.
 func runBench(ctx context.Context, env *cliEnv, args []string) error {
+	if len(args) > 0 && args[0] == "import" {
+		return runBenchImport(ctx, env, args[1:])
+	}
 	fs := newFlags(env, "bench", "bench [--db data/bench.db] [--persons 1000000] [--rounds 200]")
 	dsn, keyFile := dbFlags(fs)
 	persons := fs.Int("persons", 1_000_000, "演示县人口数（数据库不存在时生成）")

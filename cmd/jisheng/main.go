@@ -39,8 +39,10 @@ var commands = map[string]command{
 	"demo":    {"生成演示县（合成人口数据）", runDemo},
 	"user":    {"管理用户：add、list、reset-password、unlock", runUser},
 	"migrate": {"执行数据库迁移", runMigrate},
+	"import":  {"从 .xlsx/.csv 导入人员、家庭户或人口事件；import template 生成模板", runImport},
 	"backup":  {"备份数据库", runBackup},
 	"audit":   {"审计日志：verify 校验哈希链，list 查看", runAudit},
+	"quality": {"数据质量：recompute 重新计算全部问题", runQuality},
 	"version": {"显示版本", runVersion},
 	"bench":   {"性能基准：在百万人口演示县上测量查询速度和内存", runBench},
 }

@@ -18,6 +18,7 @@ type progress struct {
 	terminal bool
 	lastTick int
 	start    time.Time
+	unit     string // of done and total, e.g. "MB"; "" for a count
 }
 
 func newProgress(w io.Writer, label string) *progress {
@@ -36,12 +37,12 @@ func (p *progress) update(done, total int) {
 	pct := min(100, done*100/total)
 	if p.terminal {
 		bar := strings.Repeat("█", pct/4) + strings.Repeat("░", 25-pct/4)
-		fmt.Fprintf(p.w, "\r%s %s %3d%%  %d/%d", p.label, bar, pct, done, total)
+		fmt.Fprintf(p.w, "\r%s %s %3d%%  %d/%d%s", p.label, bar, pct, done, total, p.unit)
 		return
 	}
 	if tick := pct / 10; tick > p.lastTick {
 		p.lastTick = tick
-		fmt.Fprintf(p.w, "%s %d%%（%d/%d，已用 %.0f 秒）\n", p.label, pct, done, total, time.Since(p.start).Seconds())
+		fmt.Fprintf(p.w, "%s %d%%（%d/%d%s，已用 %.0f 秒）\n", p.label, pct, done, total, p.unit, time.Since(p.start).Seconds())
 	}
 }
 

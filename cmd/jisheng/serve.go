@@ -12,6 +12,7 @@ import (
 	"jisheng/internal/account"
 	"jisheng/internal/apperr"
 	"jisheng/internal/httpx"
+	"jisheng/internal/importer"
 	"jisheng/web"
 )
 
@@ -21,6 +22,7 @@ type ServeConfig struct {
 	Addr         string
 	Sessions     account.Config
 	Log          *slog.Logger
+	ImportLimit  int64 // bytes; 0 means importer.DefaultLimit
 }
 
 // Main is a running installation: the app and its HTTP server. Tests boot
@@ -40,6 +42,7 @@ func NewMain(ctx context.Context, cfg ServeConfig) (*Main, error) {
 		return nil, err
 	}
 	a.accounts = account.NewService(a.db, a.journal, cfg.Sessions, nil)
+	a.importLimit = cfg.ImportLimit
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		a.Close()
@@ -114,8 +117,12 @@ func runServe(ctx context.Context, env *cliEnv, args []string) error {
 	idle := fs.Duration("idle-timeout", account.DefaultConfig.IdleTimeout, "会话无操作超时")
 	maxAge := fs.Duration("session-max", account.DefaultConfig.AbsoluteTimeout, "会话最长时限")
 	secure := fs.Bool("secure-cookie", false, "会话 Cookie 只经 HTTPS 发送（在 HTTPS 反向代理后面时开启）")
+	importMB := fs.Int64("import-max-mb", importer.DefaultLimit>>20, "网页导入文件的大小上限（MB）")
 	if err := parse(fs, args); err != nil {
 		return err
+	}
+	if *importMB <= 0 {
+		return usageError("--import-max-mb 应为正数")
 	}
 	if *idle < time.Minute || *maxAge < *idle {
 		return usageError("--idle-timeout 应至少 1 分钟，且不大于 --session-max")
@@ -123,7 +130,8 @@ func runServe(ctx context.Context, env *cliEnv, args []string) error {
 	sessions := account.DefaultConfig
 	sessions.IdleTimeout, sessions.AbsoluteTimeout, sessions.SecureCookie = *idle, *maxAge, *secure
 	log := slog.New(slog.NewTextHandler(env.stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	m, err := NewMain(ctx, ServeConfig{DSN: *dsn, KeyFile: *keyFile, Addr: *addr, Sessions: sessions, Log: log})
+	m, err := NewMain(ctx, ServeConfig{DSN: *dsn, KeyFile: *keyFile, Addr: *addr, Sessions: sessions, Log: log,
+		ImportLimit: *importMB << 20})
 	if err != nil {
 		return err
 	}

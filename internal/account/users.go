@@ -24,13 +24,7 @@ func canAssign(m, r auth.Role) bool {
 // ListUsers returns one page of the accounts in p's division subtree, filtered
 // by a username or display-name fragment.
 func (s *Service) ListUsers(ctx context.Context, p *auth.Principal, q string, page, size int) ([]User, int, error) {
-	sel := db.Select{Cols: userCols, From: userFrom, OrderBy: "u.division_path, u.username"}
-	cond, args := db.Subtree("u.division_path", p.DivisionPath)
-	sel.Where(cond, args...)
-	if q = strings.TrimSpace(q); q != "" {
-		like := "%" + escapeLike(strings.ToLower(q)) + "%"
-		sel.Where(`(u.username LIKE ? ESCAPE '\' OR u.display_name LIKE ? ESCAPE '\')`, like, like)
-	}
+	sel := usersSelect(p, strings.TrimSpace(q))
 	c := s.db.Reader()
 	total, err := sel.Count(ctx, c)
 	if err != nil {

@@ -48,39 +48,9 @@ var ChinaTime = time.FixedZone("CST", 8*3600)
 // administrator sees the whole journal; other roles see entries made by users
 // of their own division subtree.
 func List(ctx context.Context, c db.Conn, p *auth.Principal, f Filter) ([]View, int, error) {
-	s := db.Select{
-		Cols: `seq, at, username, role, division_code, action, entity, entity_id, before_json, after_json, remark, ip`,
-		From: "audit_log", OrderBy: "seq DESC",
-	}
-	if p.Role != auth.RoleSysadmin {
-		cond, a := db.Subtree("division_path", p.DivisionPath)
-		s.Where(cond, a...)
-	}
-	if f.User != "" {
-		s.Where("username = ?", f.User)
-	}
-	if f.Entity != "" {
-		s.Where("entity = ?", f.Entity)
-	}
-	if f.EntityID != "" {
-		s.Where("entity_id = ?", f.EntityID)
-	}
-	if f.Action != "" {
-		s.Where("action = ?", f.Action)
-	}
-	if f.From != "" {
-		t, err := time.ParseInLocation("2006-01-02", f.From, ChinaTime)
-		if err != nil {
-			return nil, 0, apperr.InvalidField("from", "开始日期格式应为 YYYY-MM-DD")
-		}
-		s.Where("at >= ?", db.FormatTime(t))
-	}
-	if f.To != "" {
-		t, err := time.ParseInLocation("2006-01-02", f.To, ChinaTime)
-		if err != nil {
-			return nil, 0, apperr.InvalidField("to", "结束日期格式应为 YYYY-MM-DD")
-		}
-		s.Where("at < ?", db.FormatTime(t.AddDate(0, 0, 1)))
+	s, err := exportSelect(p, f)
+	if err != nil {
+		return nil, 0, err
 	}
 	total, err := s.Count(ctx, c)
 	if err != nil {

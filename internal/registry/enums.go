@@ -50,7 +50,12 @@ var (
 		{"parent_in_law", "公婆/岳父母"}, {"grandparent", "祖父母/外祖父母"}, {"grandchild", "孙子女/外孙子女"},
 		{"sibling", "兄弟姐妹"}, {"child_in_law", "儿媳/女婿"}, {"other", "其他"}}
 
-	statuses = enum{{"alive", "健在"}, {"deceased", "死亡"}}
+	statuses = enum{{"alive", "健在"}, {"deceased", "死亡"}, {"moved_out", "已迁出"}}
+
+	// eventKinds are the life events (events.go); void says an event never happened.
+	eventKinds = enum{{"birth", "出生"}, {"death", "死亡"}, {"first_marriage", "初婚"}, {"remarriage", "再婚"},
+		{"divorce", "离婚"}, {"widowed", "丧偶"}, {"move_in", "迁入"}, {"move_out", "迁出"}, {"transfer", "县内迁户"},
+		{"leave", "流出"}, {"arrive", "流入"}, {"return", "返回"}, {"adoption", "收养"}, {"void", "作废"}}
 
 	// auditEntities are the kinds of record the journal names.
 	auditEntities = enum{{"person", "人员"}, {"household", "户"}, {"user", "用户"}, {"division", "区划"}, {"system", "系统"}}
@@ -77,12 +82,13 @@ type Enums struct {
 	Role          []Option `json:"role"`
 	DivisionLevel []Option `json:"division_level"`
 	AuditEntity   []Option `json:"audit_entity"`
+	EventKind     []Option `json:"event_kind"`
 }
 
 // AllEnums assembles the enumerations.
 func AllEnums() Enums {
 	e := Enums{Sex: sexes, HukouType: hukouTypes, MaritalStatus: maritalStatuses, Relation: relations, Status: statuses,
-		AuditEntity: auditEntities}
+		AuditEntity: auditEntities, EventKind: eventKinds}
 	for _, n := range Ethnicities {
 		e.Ethnicity = append(e.Ethnicity, Option{n, n})
 	}

@@ -10,6 +10,13 @@ import (
 type Changed struct {
 	Persons    []int64
 	Households []int64
+	// Bulk is set when a bulk load reports everything it wrote at once, at
+	// its end: a hook may then rework Area set-based instead of record by
+	// record.
+	Bulk bool
+	// Area is the path of the smallest division holding every record a
+	// bulk load wrote (registered and residence divisions alike).
+	Area string
 }
 
 // ChangeHook runs inside the transaction that changed the records, after

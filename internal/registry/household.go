@@ -218,13 +218,8 @@ func (s *Service) ListHouseholds(ctx context.Context, f HouseholdFilter) ([]Hous
 	if err != nil {
 		return nil, 0, err
 	}
-	sel := db.Select{Cols: householdCols, From: "households h", OrderBy: "h.division_path, h.hh_no"}
-	cond, args := db.Subtree("h.division_path", area)
-	sel.Where(cond, args...)
 	q := strings.TrimSpace(f.Q)
-	if q != "" {
-		sel.Where("h.hh_no >= ? AND h.hh_no < ?", q, q+"\U0010FFFF")
-	}
+	sel := householdSelect(area, q)
 	total, err := countHouseholds(ctx, c, sel, area, q == "")
 	if err != nil {
 		return nil, 0, apperr.Wrap(err, "count households")
@@ -252,6 +247,18 @@ func (s *Service) ListHouseholds(ctx context.Context, f HouseholdFilter) ([]Hous
 		out[i].DivisionName = names[out[i].Division]
 	}
 	return out, total, err
+}
+
+// householdSelect selects the households of area whose number starts with
+// q (any when q is empty), by village and number.
+func householdSelect(area, q string) db.Select {
+	sel := db.Select{Cols: householdCols, From: "households h", OrderBy: "h.division_path, h.hh_no"}
+	cond, args := db.Subtree("h.division_path", area)
+	sel.Where(cond, args...)
+	if q != "" {
+		sel.Where("h.hh_no >= ? AND h.hh_no < ?", q, q+"\U0010FFFF")
+	}
+	return sel
 }
 
 // countHouseholds counts the households a list selects: from the trigger-kept

@@ -36,17 +36,12 @@ func (s *Service) List(ctx context.Context, f Filter) ([]Person, int, error) {
 	if err != nil {
 		return nil, 0, err
 	}
-	q := strings.TrimSpace(f.Q)
-	if f.IDNumber == "" && idno.Looks(q) {
-		f.IDNumber, q = q, ""
-	}
+	idNumber, q := f.terms()
 	var out []Person
 	var total int
 	switch {
-	case f.IDNumber != "":
-		sel := inArea(area, "p.id")
-		sel.Where("p.id_bidx = ?", s.cipher.BlindIndex(fieldID, searchableID(f.IDNumber)))
-		out, total, err = pageOf(ctx, c, sel, f.Page, f.Size)
+	case idNumber != "":
+		out, total, err = pageOf(ctx, c, s.idMatch(area, idNumber), f.Page, f.Size)
 	case q != "":
 		out, total, err = nameSearch(ctx, c, area, q, f.Page, f.Size)
 	default:
@@ -56,6 +51,26 @@ func (s *Service) List(ctx context.Context, f Filter) ([]Person, int, error) {
 		return nil, 0, err
 	}
 	return out, total, s.decorate(ctx, c, out)
+}
+
+// terms splits the filter's search: an ID number typed into Q searches by
+// ID, anything else in Q is a name prefix.
+func (f Filter) terms() (idNumber, namePrefix string) {
+	q := strings.TrimSpace(f.Q)
+	if f.IDNumber == "" && idno.Looks(q) {
+		return q, ""
+	}
+	if f.IDNumber != "" {
+		return f.IDNumber, q
+	}
+	return "", q
+}
+
+// idMatch selects the person of area with an ID number, by its blind index.
+func (s *Service) idMatch(area, number string) db.Select {
+	sel := inArea(area, "p.id")
+	sel.Where("p.id_bidx = ?", s.cipher.BlindIndex(fieldID, searchableID(number)))
+	return sel
 }
 
 // listArea is the subtree a list covers: the caller's area, or a division
@@ -99,12 +114,7 @@ func nameSearch(ctx context.Context, c db.Conn, area, q string, page, size int) 
 	}
 	upper := q + "\U0010FFFF"
 	if registered+elsewhere > smallArea {
-		sel := db.Select{Cols: personCols + ", " + birthOrderExpr, From: personFrom, OrderBy: "p.name, p.id"}
-		reg, ra := db.Subtree(c.Unindexed("p.reg_path"), area)
-		res, sa := db.Subtree(c.Unindexed("p.res_path"), area)
-		sel.Where("("+reg+" OR "+res+")", append(ra, sa...)...)
-		sel.Where("p.name >= ? AND p.name < ?", q, upper)
-		return pageOf(ctx, c, sel, page, size)
+		return pageOf(ctx, c, nameWalk(c, area, q), page, size)
 	}
 	matches, args := areaNameMatches(c, area, q, upper)
 	var total int
@@ -120,6 +130,17 @@ func nameSearch(ctx context.Context, c db.Conn, area, q string, page, size int) 
 	}
 	out, err := readPersons(rows)
 	return out, total, err
+}
+
+// nameWalk selects the persons of area whose name starts with q, in name
+// order, walking the covering name index and checking the area on the way.
+func nameWalk(c db.Conn, area, q string) db.Select {
+	sel := db.Select{Cols: personCols + ", " + birthOrderExpr, From: personFrom, OrderBy: "p.name, p.id"}
+	reg, ra := db.Subtree(c.Unindexed("p.reg_path"), area)
+	res, sa := db.Subtree(c.Unindexed("p.res_path"), area)
+	sel.Where("("+reg+" OR "+res+")", append(ra, sa...)...)
+	sel.Where("p.name >= ? AND p.name < ?", q, q+"\U0010FFFF")
+	return sel
 }
 
 // areaNameMatches returns a query of (id, name) of the persons registered or
@@ -166,14 +187,7 @@ func browse(ctx context.Context, c db.Conn, area string, page, size int) ([]Pers
 	if err != nil {
 		return nil, 0, err
 	}
-	reg, ra := db.Subtree("p.reg_path", area)
-	res, sa := db.Subtree("p.res_path", area)
-	partA := db.Select{Cols: personCols + ", " + birthOrderExpr, From: personFrom, OrderBy: "p.reg_path, p.name, p.id"}
-	partA.Where(reg, ra...)
-	partB := db.Select{Cols: personCols + ", " + birthOrderExpr, From: personFrom, OrderBy: "p.res_path, p.name, p.id"}
-	partB.Where(res, sa...)
-	partB.Where("NOT "+reg, ra...)
-
+	partA, partB := browseParts(area)
 	offset := (page - 1) * size
 	if offset >= registered {
 		out, err := scanPage(ctx, c, partB, 1, size, offset-registered)
@@ -185,6 +199,20 @@ func browse(ctx context.Context, c db.Conn, area string, page, size int) ([]Pers
 	}
 	more, err := scanPage(ctx, c, partB, 1, size-len(out), 0)
 	return append(out, more...), registered + elsewhere, err
+}
+
+// browseParts are the two lists browse shows one after the other: the
+// persons registered in area, by village and name, then those living there
+// but registered elsewhere.
+func browseParts(area string) (registered, elsewhere db.Select) {
+	reg, ra := db.Subtree("p.reg_path", area)
+	res, sa := db.Subtree("p.res_path", area)
+	registered = db.Select{Cols: personCols + ", " + birthOrderExpr, From: personFrom, OrderBy: "p.reg_path, p.name, p.id"}
+	registered.Where(reg, ra...)
+	elsewhere = db.Select{Cols: personCols + ", " + birthOrderExpr, From: personFrom, OrderBy: "p.res_path, p.name, p.id"}
+	elsewhere.Where(res, sa...)
+	elsewhere.Where("NOT "+reg, ra...)
+	return registered, elsewhere
 }
 
 // countArea returns how many persons are registered in the area and how many

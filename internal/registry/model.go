@@ -240,9 +240,9 @@ func (c *cleaned) checkEnums() error {
 }
 
 func (c *cleaned) checkLife(today time.Time) error {
-	if c.Status == "alive" {
+	if c.Status != statusDeceased {
 		if c.DeathDate != "" {
-			return apperr.InvalidField("death_date", "健在人员不应填写死亡日期")
+			return apperr.InvalidField("death_date", "只有死亡人员才填写死亡日期")
 		}
 		return nil
 	}

@@ -62,24 +62,8 @@ func (s *Service) Create(ctx context.Context, in PersonInput) (Person, error) {
 	}
 	var id int64
 	err = s.db.Tx(ctx, func(tx *db.Tx) error {
-		reg, res, err := s.resolveLinks(ctx, tx, pr, &c, 0)
-		if err != nil {
-			return err
-		}
-		row, err := s.sealed(&c)
-		if err != nil {
-			return err
-		}
-		now, by := db.Now(), pr.Username
-		id, err = tx.InsertID(ctx, `INSERT INTO persons (name, sex, birth_date, id_enc, id_bidx, id_mask, phone_enc,
-			phone_mask, ethnicity, hukou_type, marital_status, reg_division, reg_path, res_division, res_path,
-			household_id, relation, mother_id, father_id, status, death_date, created_at, created_by, updated_at, updated_by)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			c.Name, c.Sex, c.BirthDate, row.idEnc, row.idBidx, row.idMask, row.phoneEnc, row.phoneMask,
-			nullText(c.Ethnicity), nullText(c.HukouType), nullText(c.MaritalStatus), reg.Code, reg.Path, res.Code, res.Path,
-			idArg(c.HouseholdID), nullText(c.Relation), idArg(c.MotherID), idArg(c.FatherID), c.Status,
-			nullText(c.DeathDate), now, by, now, by)
-		if err != nil {
+		var err error
+		if id, err = s.insertPerson(ctx, tx, pr, &c); err != nil {
 			return err
 		}
 		if err := s.Notify(ctx, tx, Changed{Persons: []int64{id}, Households: householdsOf(c.HouseholdID)}); err != nil {
@@ -94,6 +78,28 @@ func (s *Service) Create(ctx context.Context, in PersonInput) (Person, error) {
 	p, err := s.Get(ctx, id)
 	p.Warnings = c.warnings
 	return p, err
+}
+
+// insertPerson checks what c refers to and writes the person; the caller
+// runs the hooks and journals it (Create, and a birth event).
+func (s *Service) insertPerson(ctx context.Context, tx *db.Tx, pr *auth.Principal, c *cleaned) (int64, error) {
+	reg, res, err := s.resolveLinks(ctx, tx, pr, c, 0)
+	if err != nil {
+		return 0, err
+	}
+	row, err := s.sealed(c)
+	if err != nil {
+		return 0, err
+	}
+	now, by := db.Now(), pr.Username
+	return tx.InsertID(ctx, `INSERT INTO persons (name, sex, birth_date, id_enc, id_bidx, id_mask, phone_enc,
+		phone_mask, ethnicity, hukou_type, marital_status, reg_division, reg_path, res_division, res_path,
+		household_id, relation, mother_id, father_id, status, death_date, created_at, created_by, updated_at, updated_by)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		c.Name, c.Sex, c.BirthDate, row.idEnc, row.idBidx, row.idMask, row.phoneEnc, row.phoneMask,
+		nullText(c.Ethnicity), nullText(c.HukouType), nullText(c.MaritalStatus), reg.Code, reg.Path, res.Code, res.Path,
+		idArg(c.HouseholdID), nullText(c.Relation), idArg(c.MotherID), idArg(c.FatherID), c.Status,
+		nullText(c.DeathDate), now, by, now, by)
 }
 
 // Update changes a person. in.Version must be the version the editor read;
@@ -126,6 +132,10 @@ func (s *Service) Update(ctx context.Context, id int64, in PersonInput) (Person,
 		if err := checkParentRoleKept(ctx, tx, id, c.Sex); err != nil {
 			return err
 		}
+		settle, err := s.guardEventState(ctx, tx, cur, &c, pr.Username)
+		if err != nil {
+			return err
+		}
 		row, err := s.sealed(&c)
 		if err != nil {
 			return err
@@ -143,6 +153,9 @@ func (s *Service) Update(ctx context.Context, id int64, in PersonInput) (Person,
 		}
 		if n, _ := r.RowsAffected(); n != 1 {
 			return apperr.New(apperr.Conflict, "该记录已被他人修改，请刷新后重试")
+		}
+		if err := settle(); err != nil {
+			return err
 		}
 		if err := s.Notify(ctx, tx, Changed{Persons: []int64{id}, Households: householdsOf(cur.HouseholdID, c.HouseholdID)}); err != nil {
 			return err

@@ -15,7 +15,7 @@
 // to e2e/out/. Exits non-zero with a message on the first failure.
 import { chromium } from 'playwright-core'
 import { execFileSync } from 'node:child_process'
-import { mkdtempSync, mkdirSync, rmSync, existsSync } from 'node:fs'
+import { mkdtempSync, mkdirSync, rmSync, existsSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -219,6 +219,21 @@ async function main() {
     await checkDetail(page, person)
     const detailPath = new URL(page.url()).pathname
     await shot(page, '04-detail-desktop')
+
+    step('import: check then load a file')
+    const csv = path.join(profile, '导入测试.csv')
+    const name = '导入测' + String(Date.now() % 1000).padStart(3, '0').replace(/\d/g, (d) => '零一二三四五六七八九'[d])
+    writeFileSync(csv, '\ufeff姓名,性别,出生日期,公民身份号码,民族,户口性质,婚姻状况,联系电话,户籍地区划代码,现居住地区划代码,户编号,与户主关系\r\n' +
+      `${name},女,1990-01-02,,汉族,农业,未婚,,341523100001,,,\r\n`)
+    await page.goto(BASE + '/import', { waitUntil: 'domcontentloaded' })
+    await page.locator('[data-test="import-file"] input[type="file"]').setInputFiles(csv)
+    await page.click('[data-test="import-check"]')
+    await page.waitForSelector('[data-test="import-result"]:has-text("预检通过")').catch(() => fail('the dry run did not pass'))
+    await page.click('[data-test="import-apply"]')
+    await page.waitForSelector('[data-test="import-result"]:has-text("导入完成")').catch(() => fail('the import did not finish'))
+    await shot(page, '045-import')
+    await page.goto(`${BASE}/persons?q=${encodeURIComponent(name)}`, { waitUntil: 'domcontentloaded' })
+    if (!(await personRows(page)).some((p) => p.name === name)) fail(`the imported person ${name} is not listed`)
 
     // ---- phone
     step(`phone ${PHONE.width}×${PHONE.height}: list`)

@@ -48,6 +48,12 @@ const routes = [
         meta: { title: '编辑人员', perm: 'registry.write' },
       },
       {
+        path: 'import',
+        name: 'import',
+        component: () => import('./views/importer/ImportView.vue'),
+        meta: { title: '数据导入', perm: 'registry.write' },
+      },
+      {
         path: 'households',
         name: 'households',
         component: () => import('./views/registry/HouseholdList.vue'),
@@ -58,6 +64,42 @@ const routes = [
         name: 'household',
         component: () => import('./views/registry/HouseholdView.vue'),
         meta: { title: '户详情', perm: 'registry.read' },
+      },
+      {
+        path: 'separation',
+        name: 'separation',
+        component: () => import('./views/registry/SeparationList.vue'),
+        meta: { title: '人户分离', perm: 'registry.read' },
+      },
+      {
+        path: 'floating',
+        name: 'floating',
+        component: () => import('./views/floating/FloatingList.vue'),
+        meta: { title: '流动人口', perm: 'registry.read' },
+      },
+      {
+        path: 'floating/:id(\\d+)',
+        name: 'floating-entry',
+        component: () => import('./views/floating/FloatingDetail.vue'),
+        meta: { title: '流动人口登记', perm: 'registry.read' },
+      },
+      {
+        path: 'floating/exchange',
+        name: 'floating-exchange',
+        component: () => import('./views/floating/ExchangeView.vue'),
+        meta: { title: '流动人口跨县交换', perm: 'registry.write' },
+      },
+      {
+        path: 'quality',
+        name: 'quality',
+        component: () => import('./views/quality/QualityView.vue'),
+        meta: { title: '数据质量', perm: 'stats.read' },
+      },
+      {
+        path: 'quality/ranking',
+        name: 'quality-ranking',
+        component: () => import('./views/quality/QualityRanking.vue'),
+        meta: { title: '数据质量排名', perm: 'stats.read' },
       },
       {
         path: 'divisions',
