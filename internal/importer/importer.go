@@ -209,12 +209,30 @@ func (r *run) tick() {
 	if r.opt.Progress == nil {
 		return
 	}
-	at := r.read.max.Load()
+	at := r.position()
 	if at-r.reported >= max(1, r.size/100) || at >= r.size {
 		r.reported = at
 		r.opt.Progress(Progress{Rows: r.res.Rows, Bytes: min(at, r.size), Total: r.size})
 	}
 }
+
+// position is how far into the file the run has come, in bytes. A .csv is
+// read as it goes, so that is how much has been read. An .xlsx is read
+// whole before its first row (it is a zip), so there the rows done are
+// turned into bytes at the compressed size of a row, short of the end
+// until the run ends.
+func (r *run) position() int64 {
+	if r.rd.Format() != sheet.XLSX {
+		return r.read.max.Load()
+	}
+	return min(int64(r.res.Rows)*xlsxBytesPerRow, r.size*99/100)
+}
+
+// Bytes per data row, roughly, of a persons file in each format.
+const (
+	csvBytesPerRow  = 110
+	xlsxBytesPerRow = 60
+)
 
 // transact runs fn in a writing transaction, or in a read transaction for
 // a dry run, and commits only when the run is to be applied and has no

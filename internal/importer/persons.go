@@ -110,14 +110,12 @@ func (r *run) persons(ctx context.Context) error {
 	return nil
 }
 
-// expectedRows estimates the rows of the file from its size: a person takes
-// about 110 bytes in a .csv and about 60 compressed in an .xlsx.
+// expectedRows estimates the rows of the file from its size.
 func (r *run) expectedRows() int {
-	per := int64(110)
 	if r.rd.Format() == sheet.XLSX {
-		per = 60
+		return int(r.size / xlsxBytesPerRow)
 	}
-	return int(r.size / per)
+	return int(r.size / csvBytesPerRow)
 }
 
 // readPersons reads the file, converts each row and checks it on its own.
