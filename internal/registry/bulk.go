@@ -463,7 +463,9 @@ func (pi *PersonImport) Finish(ctx context.Context, tx *db.Tx, file string, rows
 		return err
 	}
 	if len(pi.deferred.Persons) > 0 {
-		pi.deferred.Bulk = true
+		// A small file in a large county is cheaper to recheck record by
+		// record than by reworking the area it spans.
+		pi.deferred.Bulk = len(pi.deferred.Persons) >= bulkAreaThreshold
 		if err := pi.s.Notify(ctx, tx, pi.deferred); err != nil {
 			return err
 		}
@@ -513,6 +515,10 @@ func (b *bulkCounts) begin(ctx context.Context, tx *db.Tx) error {
 // indexes beats inserting into them, provided the load at least doubles
 // the table (measured on SQLite).
 var bulkIndexThreshold = 50000
+
+// bulkAreaThreshold is the size of load from which the change hooks hear
+// of it as Bulk, free to rework its whole area.
+const bulkAreaThreshold = 20000
 
 // suspendIndexes drops the person indexes for a load that will at least
 // double the table. The blind-index index stays: every batch looks its ID
