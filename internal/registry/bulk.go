@@ -49,18 +49,19 @@ type PersonImport struct {
 	today time.Time
 	divs  *divisionCache
 
-	seenIDs    map[uint64]int       // ID key → line of the file where first seen
-	households map[string]*importHH // household number → what the file and database say of it
-	ids        idAllocator
-	hhIDs      idAllocator
-	counts     bulkCounts
-	deferred   Changed // what the hooks have not heard of yet
-	stmt       *sql.Stmt
-	args       []any
-	Inserted   int
-	FirstID    int64
-	LastID     int64
-	CreatedHH  int
+	seenIDs     map[uint64]int       // ID key → line of the file where first seen
+	households  map[string]*importHH // household number → what the file and database say of it
+	ids         idAllocator
+	hhIDs       idAllocator
+	counts      bulkCounts
+	deferred    Changed // what the hooks have not heard of yet
+	nextAnalyze int     // PostgreSQL: rows loaded at which to refresh the planner's statistics
+	stmt        *sql.Stmt
+	args        []any
+	Inserted    int
+	FirstID     int64
+	LastID      int64
+	CreatedHH   int
 }
 
 type importHH struct {
@@ -319,6 +320,9 @@ func (pi *PersonImport) InsertBatch(ctx context.Context, tx *db.Tx, items []Impo
 	}
 	pi.LastID = ids[len(ids)-1]
 	pi.Inserted += len(items)
+	if err := pi.refreshStats(ctx, tx); err != nil {
+		return err
+	}
 	changed.Persons = ids
 	// The hooks hear of the whole load at its end, in one call marked
 	// Bulk: their queries need the indexes a large load suspends, and they
@@ -435,6 +439,20 @@ func (pi *PersonImport) insertHouseholds(ctx context.Context, tx *db.Tx, fresh [
 	}
 	pi.CreatedHH += len(fresh)
 	return nil
+}
+
+// refreshStats lets PostgreSQL's planner see the table growing: with the
+// statistics of an empty table it looks the batches' ID numbers up by
+// scanning the whole table, and a million-person load slows down with
+// every batch. ANALYZE samples a fixed number of rows, so running it each
+// time the load has grown fourfold costs little.
+func (pi *PersonImport) refreshStats(ctx context.Context, tx *db.Tx) error {
+	if tx.Dialect() != db.Postgres || pi.Inserted < pi.nextAnalyze {
+		return nil
+	}
+	pi.nextAnalyze = max(pi.Inserted*4, 10000)
+	_, err := tx.Exec(ctx, `ANALYZE persons`)
+	return apperr.Wrap(err, "analyze persons")
 }
 
 // widenArea makes the load's area cover path.
