@@ -7,25 +7,35 @@ import (
 	"strings"
 )
 
-// Bulk loads write many rows in one transaction. On SQLite three things
-// make each multi-row INSERT keep a statement journal (a copy of every page
-// it changes, so that a failing statement can be undone on its own): an
-// AFTER INSERT trigger, an immediate foreign-key check, and a constraint
-// that aborts the statement. A loader that writes all or nothing needs none
-// of that: it suspends the triggers and does their work itself, defers the
-// foreign-key checks to the commit, and lets a failing constraint roll back
-// the whole transaction. A load of a million persons spent a third of its
-// time writing statement journals otherwise.
+// Bulk loads write many rows in one transaction, all or nothing. What the
+// database does to let a single statement fail on its own is then wasted:
+// on SQLite a statement that writes several rows and may abort halfway
+// keeps a statement journal (a copy of every page it changes), and an
+// AFTER INSERT trigger or an immediate foreign-key check makes every
+// statement one that may; on PostgreSQL the per-row count triggers update
+// the same counter rows again and again. A loader suspends the count
+// triggers and keeps the counts itself, defers the foreign-key checks to
+// the commit, writes one row per statement on SQLite, and lets a failing
+// constraint roll the whole transaction back. A million-person load spent
+// a third of its time writing statement journals before.
 
-// SuspendTriggers drops the named triggers for the rest of the transaction
-// on SQLite and returns a function that recreates them; the caller must call
-// it before committing (a rollback restores them by itself). The caller
-// takes over what the triggers did. On PostgreSQL, where triggers cost no
-// journal, nothing is suspended and the returned function does nothing:
-// the caller must then not repeat the triggers' work (see SuspendsTriggers).
+// SuspendTriggers stops the row-count triggers from counting inserts for
+// the rest of the transaction and returns a function that starts them
+// again; the caller must call it before committing (a rollback restores
+// them by itself) and takes over what they did. On SQLite the named
+// triggers are dropped and recreated. On PostgreSQL, where dropping or
+// disabling a trigger would lock the table against every reader, the count
+// trigger functions skip inserts while the transaction's setting
+// jisheng.bulk_insert is on (migration 0005); the names are not needed.
 func (t *Tx) SuspendTriggers(ctx context.Context, names ...string) (func(context.Context) error, error) {
-	if t.Dialect() != SQLite {
-		return func(context.Context) error { return nil }, nil
+	if t.Dialect() == Postgres {
+		if _, err := t.Exec(ctx, `SELECT set_config('jisheng.bulk_insert', 'on', true)`); err != nil {
+			return nil, err
+		}
+		return func(ctx context.Context) error {
+			_, err := t.Exec(ctx, `SELECT set_config('jisheng.bulk_insert', 'off', true)`)
+			return err
+		}, nil
 	}
 	var defs []string
 	for _, n := range names {
@@ -47,9 +57,6 @@ func (t *Tx) SuspendTriggers(ctx context.Context, names ...string) (func(context
 		return nil
 	}, nil
 }
-
-// SuspendsTriggers reports whether SuspendTriggers really suspends them.
-func (c Conn) SuspendsTriggers() bool { return c.dialect == SQLite }
 
 // DeferForeignKeys checks foreign keys at the commit rather than after each
 // statement, for the rest of the transaction (SQLite; PostgreSQL's

@@ -498,7 +498,7 @@ func (pi *PersonImport) Finish(ctx context.Context, tx *db.Tx, file string, rows
 // the sums to the count tables once, at the end.
 type bulkCounts struct {
 	begun    bool
-	active   bool // the triggers are suspended and the counts are ours to keep
+	active   bool // the count triggers are suspended and the counts are ours to keep
 	restore  func(context.Context) error
 	rebuild  func(context.Context) error // the suspended indexes; nil when none were
 	expected int                         // rows the file probably holds
@@ -524,7 +524,7 @@ func (b *bulkCounts) begin(ctx context.Context, tx *db.Tx) error {
 	if err := tx.DeferForeignKeys(ctx); err != nil {
 		return apperr.Wrap(err, "defer foreign keys")
 	}
-	b.restore, b.active = restore, tx.SuspendsTriggers()
+	b.restore, b.active = restore, true
 	b.persons, b.away, b.hh = map[personCountKey]int{}, map[[2]string]int{}, map[string]int{}
 	return b.suspendIndexes(ctx, tx)
 }
