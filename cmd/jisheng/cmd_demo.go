@@ -132,6 +132,12 @@ func generatePopulation(ctx context.Context, a *app, o demoOptions) (demo.Stats,
 		return a.journal.Append(ctx, tx, audit.Entry{Action: "demo.generate", Entity: "division", EntityID: o.county,
 			After: stats, Remark: fmt.Sprintf("生成演示人口 %d 人（种子 %d）", stats.Persons, o.seed)})
 	})
+	if err != nil {
+		return stats, err
+	}
+	// The generator writes around the registry's change hooks; the
+	// data-quality findings are built for the whole county at once.
+	_, err = a.quality.Recompute(ctx, nil)
 	return stats, err
 }
 
