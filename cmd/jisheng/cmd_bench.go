@@ -65,6 +65,12 @@ func runBench(ctx context.Context, env *cliEnv, args []string) error {
 	return nil
 }
 
+// benchInit is how every benchmark installs its county.
+func benchInit(dsn, keyFile string) initOptions {
+	return initOptions{dsn: dsn, keyFile: keyFile, county: "341523", cipher: string(fieldcrypt.DefaultAlgorithm),
+		auditAlg: audit.AlgHMACSHA256, admin: "admin", adminPassword: DemoPassword, passwordChosen: true}
+}
+
 func ensureBenchCounty(ctx context.Context, env *cliEnv, dsn, keyFile string, persons int) error {
 	if !db.IsPostgresDSN(dsn) {
 		if _, err := os.Stat(dsn); err == nil {
@@ -75,9 +81,8 @@ func ensureBenchCounty(ctx context.Context, env *cliEnv, dsn, keyFile string, pe
 		}
 	}
 	bar := newProgress(env.stderr, "生成基准人口")
-	res, _, stats, err := buildDemo(operatorCtx(ctx), demoOptions{initOptions: initOptions{dsn: dsn, keyFile: keyFile,
-		county: "341523", cipher: string(fieldcrypt.DefaultAlgorithm), auditAlg: audit.AlgHMACSHA256, admin: "admin",
-		adminPassword: DemoPassword, passwordChosen: true}, persons: persons, seed: 42, today: chinaToday(), progress: bar.update})
+	res, _, stats, err := buildDemo(operatorCtx(ctx), demoOptions{initOptions: benchInit(dsn, keyFile),
+		persons: persons, seed: 42, today: chinaToday(), progress: bar.update})
 	bar.finish()
 	if err != nil {
 		return err

@@ -17,9 +17,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
-	"jisheng/internal/audit"
 	"jisheng/internal/db"
-	"jisheng/internal/fieldcrypt"
 	"jisheng/internal/idno"
 	"jisheng/internal/sheet"
 )
@@ -111,9 +109,7 @@ func (b *importBench) prepare(ctx context.Context) error {
 }
 
 func (b *importBench) initDB(ctx context.Context, dsn string) error {
-	res, err := initialise(operatorCtx(ctx), initOptions{dsn: dsn, county: "341523",
-		cipher: string(fieldcrypt.DefaultAlgorithm), auditAlg: audit.AlgHMACSHA256, admin: "admin",
-		adminPassword: DemoPassword, passwordChosen: true})
+	res, err := initialise(operatorCtx(ctx), benchInit(dsn, ""))
 	if err != nil {
 		return err
 	}
@@ -224,20 +220,9 @@ func (b *importBench) csvSQLite(ctx context.Context) error {
 // recompute times a full data-quality recompute of the loaded county, in a
 // child process; its target is absolute (10 s for a million persons).
 func (b *importBench) recompute(ctx context.Context, dsn string) error {
-	self, err := os.Executable()
+	took, peak, err := runChild(ctx, b.env, "数据质量重算", "quality", "recompute", "--db", dsn, "--key-file", keyFileFor(dsn, ""))
 	if err != nil {
 		return err
-	}
-	cmd := exec.CommandContext(ctx, self, "quality", "recompute", "--db", dsn, "--key-file", keyFileFor(dsn, ""))
-	cmd.Stdout, cmd.Stderr = io.Discard, b.env.stderr
-	start := time.Now()
-	if err := cmd.Run(); err != nil {
-		return fmt.Errorf("数据质量重算失败：%w", err)
-	}
-	took := time.Since(start)
-	var peak float64
-	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-		peak = float64(ru.Maxrss) / 1024
 	}
 	b.figures = append(b.figures, benchImportFigure{what: fmt.Sprintf("重算 %d 人的数据质量问题（SQLite）", b.persons),
 		took: took, reference: "绝对目标 10 秒", refTook: 10 * time.Second, limit: 1, peakRSSMiB: peak})
@@ -277,16 +262,21 @@ func (b *importBench) importChild(ctx context.Context, dsn, file string) (time.D
 	if err := b.initDB(ctx, dsn); err != nil {
 		return 0, 0, err
 	}
+	return runChild(ctx, b.env, "导入子进程", "import", "persons", file, "--db", dsn, "--key-file", keyFileFor(dsn, ""))
+}
+
+// runChild runs this binary with args and returns how long it took and its
+// peak memory in MB; its output goes to the benchmark's standard error.
+func runChild(ctx context.Context, env *cliEnv, what string, args ...string) (time.Duration, float64, error) {
 	self, err := os.Executable()
 	if err != nil {
 		return 0, 0, err
 	}
-	keyFile := keyFileFor(dsn, "")
-	cmd := exec.CommandContext(ctx, self, "import", "persons", file, "--db", dsn, "--key-file", keyFile)
-	cmd.Stdout, cmd.Stderr = b.env.stderr, b.env.stderr
+	cmd := exec.CommandContext(ctx, self, args...)
+	cmd.Stdout, cmd.Stderr = env.stderr, env.stderr
 	start := time.Now()
 	if err := cmd.Run(); err != nil {
-		return 0, 0, fmt.Errorf("导入子进程失败：%w", err)
+		return 0, 0, fmt.Errorf("%s失败：%w", what, err)
 	}
 	took := time.Since(start)
 	var peak float64

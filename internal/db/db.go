@@ -285,6 +285,15 @@ func rebind(d Dialect, q string) string {
 	return s
 }
 
+// RepeatValues returns n copies of a VALUES tuple such as "(?, ?)",
+// separated by commas, for an INSERT of n rows.
+func RepeatValues(tuple string, n int) string {
+	if n <= 0 {
+		return ""
+	}
+	return strings.Repeat(tuple+", ", n-1) + tuple
+}
+
 // Placeholders returns "?, ?, …" with n marks, for IN lists and multi-row inserts.
 func Placeholders(n int) string {
 	if n <= 0 {

@@ -3,7 +3,6 @@ package demo
 import (
 	"context"
 	"strconv"
-	"strings"
 
 	"jisheng/internal/apperr"
 	"jisheng/internal/db"
@@ -17,20 +16,6 @@ const personCols = `INSERT INTO persons (id, name, sex, birth_date, id_enc, id_b
 	ethnicity, hukou_type, marital_status, reg_division, reg_path, res_division, res_path, household_id, relation,
 	mother_id, father_id, status, death_date, version, created_at, created_by, updated_at, updated_by) VALUES `
 const personValues = `(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, '` + Creator + `', ?, '` + Creator + `')`
-
-// multiRow returns an INSERT of n rows.
-func multiRow(head, values string, n int) string {
-	var b strings.Builder
-	b.Grow(len(head) + n*(len(values)+2))
-	b.WriteString(head)
-	for i := range n {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		b.WriteString(values)
-	}
-	return b.String()
-}
 
 // writer inserts batches on the caller's goroutine.
 type writer struct {
@@ -183,7 +168,7 @@ func insertRows(ctx context.Context, tx *db.Tx, head, values string, chunk, n in
 	}
 	i := 0
 	if n >= chunk {
-		stmt, err := tx.Prepare(ctx, multiRow(head, values, chunk))
+		stmt, err := tx.Prepare(ctx, head+db.RepeatValues(values, chunk))
 		if err != nil {
 			return err
 		}
@@ -205,7 +190,7 @@ func insertRows(ctx context.Context, tx *db.Tx, head, values string, chunk, n in
 			args = add(args, j)
 		}
 		*buf = args
-		if _, err := tx.Exec(ctx, multiRow(head, values, n-i), args...); err != nil {
+		if _, err := tx.Exec(ctx, head+db.RepeatValues(values, n-i), args...); err != nil {
 			return err
 		}
 	}

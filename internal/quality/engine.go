@@ -336,13 +336,13 @@ func (w *writer) write(ctx context.Context, fs []finding) error {
 			args = append(args, f.Entity, f.EntityID, f.Rule, f.Path, f.Detail, group, int64(f.sum), w.now)
 		}
 		if len(batch) < upsertRows {
-			if _, err := w.tx.Exec(ctx, upsertHead+repeatValues(upsertValues, len(batch))+upsertTail, args...); err != nil {
+			if _, err := w.tx.Exec(ctx, upsertHead+db.RepeatValues(upsertValues, len(batch))+upsertTail, args...); err != nil {
 				return apperr.Wrap(err, "store findings")
 			}
 			continue
 		}
 		if w.stmt == nil {
-			stmt, err := w.tx.Prepare(ctx, upsertHead+repeatValues(upsertValues, upsertRows)+upsertTail)
+			stmt, err := w.tx.Prepare(ctx, upsertHead+db.RepeatValues(upsertValues, upsertRows)+upsertTail)
 			if err != nil {
 				return apperr.Wrap(err, "prepare findings")
 			}
@@ -368,17 +368,6 @@ func (w *writer) clearGone(ctx context.Context, r *run) error {
 		}
 	}
 	return nil
-}
-
-func repeatValues(v string, n int) string {
-	b := make([]byte, 0, n*(len(v)+2))
-	for i := range n {
-		if i > 0 {
-			b = append(b, ", "...)
-		}
-		b = append(b, v...)
-	}
-	return string(b)
 }
 
 // recount rewrites dq_counts for the divisions a run changed, or for a whole

@@ -366,7 +366,7 @@ func (pi *PersonImport) appendRow(args []any, it *ImportItem, id int64, now, by 
 func (pi *PersonImport) exec(ctx context.Context, tx *db.Tx, n, per int, args []any) error {
 	if n == per {
 		if pi.stmt == nil {
-			stmt, err := tx.Prepare(ctx, tx.BulkInsert("persons")+bulkPersonCols+repeatValues(bulkPersonValues, n))
+			stmt, err := tx.Prepare(ctx, tx.BulkInsert("persons")+bulkPersonCols+db.RepeatValues(bulkPersonValues, n))
 			if err != nil {
 				return apperr.Wrap(err, "prepare import")
 			}
@@ -379,12 +379,8 @@ func (pi *PersonImport) exec(ctx context.Context, tx *db.Tx, n, per int, args []
 		_, err := pi.stmt.ExecContext(context.WithoutCancel(ctx), args...)
 		return db.Translate(err)
 	}
-	_, err := tx.Exec(ctx, tx.BulkInsert("persons")+bulkPersonCols+repeatValues(bulkPersonValues, n), args...)
+	_, err := tx.Exec(ctx, tx.BulkInsert("persons")+bulkPersonCols+db.RepeatValues(bulkPersonValues, n), args...)
 	return err
-}
-
-func repeatValues(values string, n int) string {
-	return strings.TrimSuffix(strings.Repeat(values+", ", n), ", ")
 }
 
 func (pi *PersonImport) createHouseholds(ctx context.Context, tx *db.Tx, items []ImportItem, changed *Changed) error {
@@ -433,7 +429,7 @@ func (pi *PersonImport) insertHouseholds(ctx context.Context, tx *db.Tx, fresh [
 			pi.counts.household(h.path)
 		}
 		if _, err := tx.Exec(ctx, tx.BulkInsert("households")+` (id, hh_no, division_code, division_path, address, created_at,
-			created_by, updated_at, updated_by) VALUES `+repeatValues(`(?, ?, ?, ?, '', ?, ?, ?, ?)`, end-start), args...); err != nil {
+			created_by, updated_at, updated_by) VALUES `+db.RepeatValues(`(?, ?, ?, ?, '', ?, ?, ?, ?)`, end-start), args...); err != nil {
 			return apperr.Wrap(err, "create households")
 		}
 	}
@@ -657,38 +653,34 @@ func (a *idAllocator) next(ctx context.Context, tx *db.Tx, table string, n int) 
 	return ids, nil
 }
 
-// divisionCache looks divisions up once per import.
+// divisionCache looks each division code up once per import, keeping the
+// answer, a refusal included.
 type divisionCache struct {
 	c    db.Conn
-	seen map[string]division.Division
-	miss map[string]bool
+	seen map[string]cachedDivision
+}
+
+type cachedDivision struct {
+	d   division.Division
+	err error
 }
 
 func newDivisionCache(c db.Conn) *divisionCache {
-	return &divisionCache{c: c, seen: map[string]division.Division{}, miss: map[string]bool{}}
+	return &divisionCache{c: c, seen: map[string]cachedDivision{}}
 }
 
 // village returns the village (or group) division code names.
 func (dc *divisionCache) village(ctx context.Context, field, label, code string) (division.Division, error) {
-	if d, ok := dc.seen[code]; ok {
-		return d, nil
+	key := field + "|" + code
+	if hit, ok := dc.seen[key]; ok {
+		return hit.d, hit.err
 	}
-	if dc.miss[code] {
-		return division.Division{}, apperr.InvalidField(field, label+"区划代码 "+code+" 不存在")
+	d, err := villageDivision(ctx, dc.c, field, label, code, label+"应为12位村（居）委会代码或村民小组代码")
+	if apperr.CodeOf(err) == apperr.Internal {
+		return d, err // not an answer about the code: do not keep it
 	}
-	d, err := division.Get(ctx, dc.c, code)
-	if apperr.CodeOf(err) == apperr.NotFound {
-		dc.miss[code] = true
-		return d, apperr.InvalidField(field, label+"区划代码 "+code+" 不存在")
-	}
-	if err != nil {
-		return d, err
-	}
-	if d.Level < division.LevelVillage {
-		return d, apperr.InvalidField(field, label+"应为12位村（居）委会代码或村民小组代码")
-	}
-	dc.seen[code] = d
-	return d, nil
+	dc.seen[key] = cachedDivision{d, err}
+	return d, err
 }
 
 // importEnums are the enumerated person fields an import file fills.

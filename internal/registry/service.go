@@ -247,7 +247,13 @@ func (s *Service) resolveLinks(ctx context.Context, tx *db.Tx, pr *auth.Principa
 }
 
 func personDivision(ctx context.Context, tx *db.Tx, field, label, code string) (division.Division, error) {
-	d, err := division.Get(ctx, tx.Conn, code)
+	return villageDivision(ctx, tx.Conn, field, label, code, label+"应选择到村（居）委会或村民小组")
+}
+
+// villageDivision finds the village or group a person's division field
+// names; levelMsg refuses a division above the village.
+func villageDivision(ctx context.Context, c db.Conn, field, label, code, levelMsg string) (division.Division, error) {
+	d, err := division.Get(ctx, c, code)
 	if apperr.CodeOf(err) == apperr.NotFound {
 		return d, apperr.InvalidField(field, label+"区划代码 "+code+" 不存在")
 	}
@@ -255,7 +261,7 @@ func personDivision(ctx context.Context, tx *db.Tx, field, label, code string) (
 		return d, err
 	}
 	if d.Level < division.LevelVillage {
-		return d, apperr.InvalidField(field, label+"应选择到村（居）委会或村民小组")
+		return d, apperr.InvalidField(field, levelMsg)
 	}
 	return d, nil
 }
