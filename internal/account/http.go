@@ -70,11 +70,7 @@ func (h *Handlers) Logout(w http.ResponseWriter, r *http.Request) {
 // Me answers the signed-in user's own view.
 func (h *Handlers) Me(w http.ResponseWriter, r *http.Request) {
 	me, err := h.svc.Me(r.Context())
-	if err != nil {
-		httpx.WriteError(w, r, err)
-		return
-	}
-	httpx.WriteJSON(w, http.StatusOK, me)
+	httpx.Reply(w, r, http.StatusOK, me, err)
 }
 
 // ChangePassword changes the signed-in user's password.
@@ -99,11 +95,7 @@ func (h *Handlers) ListUsers(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	items, total, err := h.svc.ListUsers(r.Context(), auth.From(r.Context()), r.URL.Query().Get("q"), pg.Page, pg.Size)
-	if err != nil {
-		httpx.WriteError(w, r, err)
-		return
-	}
-	httpx.WriteJSON(w, http.StatusOK, httpx.List[User]{Items: items, Total: total})
+	httpx.Reply(w, r, http.StatusOK, httpx.List[User]{Items: items, Total: total}, err)
 }
 
 // GetUser answers one account.
@@ -127,11 +119,7 @@ func (h *Handlers) CreateUser(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	u, err := h.svc.CreateUser(r.Context(), in)
-	if err != nil {
-		httpx.WriteError(w, r, err)
-		return
-	}
-	httpx.WriteJSON(w, http.StatusCreated, u)
+	httpx.Reply(w, r, http.StatusCreated, u, err)
 }
 
 // UpdateUser changes an account.
@@ -146,11 +134,7 @@ func (h *Handlers) UpdateUser(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	u, err := h.svc.UpdateUser(r.Context(), id, in)
-	if err != nil {
-		httpx.WriteError(w, r, err)
-		return
-	}
-	httpx.WriteJSON(w, http.StatusOK, u)
+	httpx.Reply(w, r, http.StatusOK, u, err)
 }
 
 // ResetPassword sets a new password for an account.

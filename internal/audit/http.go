@@ -28,19 +28,11 @@ func (h *Handlers) List(w http.ResponseWriter, r *http.Request) {
 	f := Filter{User: q.Get("user"), Entity: q.Get("entity"), EntityID: q.Get("entity_id"), Action: q.Get("action"),
 		From: q.Get("from"), To: q.Get("to"), Page: pg.Page, Size: pg.Size}
 	items, total, err := List(r.Context(), h.db.Reader(), auth.From(r.Context()), f)
-	if err != nil {
-		httpx.WriteError(w, r, err)
-		return
-	}
-	httpx.WriteJSON(w, http.StatusOK, httpx.List[View]{Items: items, Total: total})
+	httpx.Reply(w, r, http.StatusOK, httpx.List[View]{Items: items, Total: total}, err)
 }
 
 // Verify checks the whole chain and answers where it breaks, if it does.
 func (h *Handlers) Verify(w http.ResponseWriter, r *http.Request) {
 	res, err := h.journal.Verify(r.Context(), h.db)
-	if err != nil {
-		httpx.WriteError(w, r, err)
-		return
-	}
-	httpx.WriteJSON(w, http.StatusOK, res)
+	httpx.Reply(w, r, http.StatusOK, res, err)
 }

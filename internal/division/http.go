@@ -119,9 +119,5 @@ func (h *Handlers) AddGroup(w http.ResponseWriter, r *http.Request) {
 		return h.journal.Append(ctx, tx, audit.Entry{Action: "division.group_add", Entity: "division", EntityID: g.Code,
 			After: map[string]any{"code": g.Code, "name": g.Name, "parent_code": g.ParentCode}})
 	})
-	if err != nil {
-		httpx.WriteError(w, r, err)
-		return
-	}
-	httpx.WriteJSON(w, http.StatusCreated, g)
+	httpx.Reply(w, r, http.StatusCreated, g, err)
 }

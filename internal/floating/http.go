@@ -28,11 +28,7 @@ func (h *Handlers) List(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	items, total, err := h.svc.List(r.Context(), Filter{Direction: q.Get("direction"), Division: q.Get("division"),
 		Q: q.Get("q"), Status: q.Get("status"), Page: pg.Page, Size: pg.Size})
-	if err != nil {
-		httpx.WriteError(w, r, err)
-		return
-	}
-	httpx.WriteJSON(w, http.StatusOK, httpx.List[Entry]{Items: items, Total: total})
+	httpx.Reply(w, r, http.StatusOK, httpx.List[Entry]{Items: items, Total: total}, err)
 }
 
 // Create registers an entry.
@@ -43,11 +39,7 @@ func (h *Handlers) Create(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	e, err := h.svc.Create(r.Context(), in)
-	if err != nil {
-		httpx.WriteError(w, r, err)
-		return
-	}
-	httpx.WriteJSON(w, http.StatusCreated, e)
+	httpx.Reply(w, r, http.StatusCreated, e, err)
 }
 
 // Get answers one entry.
@@ -57,11 +49,7 @@ func (h *Handlers) Get(w http.ResponseWriter, r *http.Request) {
 	if err == nil {
 		e, err = h.svc.Get(r.Context(), id)
 	}
-	if err != nil {
-		httpx.WriteError(w, r, err)
-		return
-	}
-	httpx.WriteJSON(w, http.StatusOK, e)
+	httpx.Reply(w, r, http.StatusOK, e, err)
 }
 
 // Update changes an entry.
@@ -75,11 +63,7 @@ func (h *Handlers) Update(w http.ResponseWriter, r *http.Request) {
 	if err == nil {
 		e, err = h.svc.Update(r.Context(), id, in)
 	}
-	if err != nil {
-		httpx.WriteError(w, r, err)
-		return
-	}
-	httpx.WriteJSON(w, http.StatusOK, e)
+	httpx.Reply(w, r, http.StatusOK, e, err)
 }
 
 // End closes an entry.
@@ -93,11 +77,7 @@ func (h *Handlers) End(w http.ResponseWriter, r *http.Request) {
 	if err == nil {
 		e, err = h.svc.End(r.Context(), id, in)
 	}
-	if err != nil {
-		httpx.WriteError(w, r, err)
-		return
-	}
-	httpx.WriteJSON(w, http.StatusOK, e)
+	httpx.Reply(w, r, http.StatusOK, e, err)
 }
 
 // Reveal answers the full ID and phone numbers (audited).
@@ -107,11 +87,7 @@ func (h *Handlers) Reveal(w http.ResponseWriter, r *http.Request) {
 	if err == nil {
 		s, err = h.svc.Reveal(r.Context(), id)
 	}
-	if err != nil {
-		httpx.WriteError(w, r, err)
-		return
-	}
-	httpx.WriteJSON(w, http.StatusOK, s)
+	httpx.Reply(w, r, http.StatusOK, s, err)
 }
 
 // Contacts answers an entry's contact records.
@@ -121,11 +97,7 @@ func (h *Handlers) Contacts(w http.ResponseWriter, r *http.Request) {
 	if err == nil {
 		ks, err = h.svc.Contacts(r.Context(), id)
 	}
-	if err != nil {
-		httpx.WriteError(w, r, err)
-		return
-	}
-	httpx.WriteJSON(w, http.StatusOK, httpx.List[Contact]{Items: ks, Total: len(ks)})
+	httpx.Reply(w, r, http.StatusOK, httpx.List[Contact]{Items: ks, Total: len(ks)}, err)
 }
 
 // AddContact appends a contact record.
@@ -139,11 +111,7 @@ func (h *Handlers) AddContact(w http.ResponseWriter, r *http.Request) {
 	if err == nil {
 		k, err = h.svc.AddContact(r.Context(), id, in)
 	}
-	if err != nil {
-		httpx.WriteError(w, r, err)
-		return
-	}
-	httpx.WriteJSON(w, http.StatusCreated, k)
+	httpx.Reply(w, r, http.StatusCreated, k, err)
 }
 
 // ServeEnums answers the enumerations of this package with their labels.

@@ -119,6 +119,16 @@ func WriteJSON(w http.ResponseWriter, status int, v any) {
 	}
 }
 
+// Reply ends a handler: the error envelope when err is set, otherwise v
+// with status.
+func Reply(w http.ResponseWriter, r *http.Request, status int, v any, err error) {
+	if err != nil {
+		WriteError(w, r, err)
+		return
+	}
+	WriteJSON(w, status, v)
+}
+
 // WriteError answers err in the error envelope. Internal errors are logged
 // with the request id and shown to the user only as 系统内部错误.
 func WriteError(w http.ResponseWriter, r *http.Request, err error) {

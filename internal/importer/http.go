@@ -71,11 +71,7 @@ func (h *Handlers) Guide(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	g, err := TemplateGuide(k)
-	if err != nil {
-		httpx.WriteError(w, r, err)
-		return
-	}
-	httpx.WriteJSON(w, http.StatusOK, g)
+	httpx.Reply(w, r, http.StatusOK, g, err)
 }
 
 // Template answers GET /import/template?type=&format= with the empty file.

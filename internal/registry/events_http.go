@@ -14,11 +14,7 @@ func (h *Handlers) ListEvents(w http.ResponseWriter, r *http.Request) {
 	if err == nil {
 		evs, err = h.svc.PersonEvents(r.Context(), id)
 	}
-	if err != nil {
-		httpx.WriteError(w, r, err)
-		return
-	}
-	httpx.WriteJSON(w, http.StatusOK, httpx.List[Event]{Items: evs, Total: len(evs)})
+	httpx.Reply(w, r, http.StatusOK, httpx.List[Event]{Items: evs, Total: len(evs)}, err)
 }
 
 // RecordEvent records an event (or a correction) of the person in the path.
@@ -36,11 +32,7 @@ func (h *Handlers) RecordEvent(w http.ResponseWriter, r *http.Request) {
 		in.PersonID = id
 		ev, err = h.svc.RecordEvent(r.Context(), in)
 	}
-	if err != nil {
-		httpx.WriteError(w, r, err)
-		return
-	}
-	httpx.WriteJSON(w, http.StatusCreated, ev)
+	httpx.Reply(w, r, http.StatusCreated, ev, err)
 }
 
 // RecordBirth records a birth, creating the child.
@@ -53,11 +45,7 @@ func (h *Handlers) RecordBirth(w http.ResponseWriter, r *http.Request) {
 		in.Corrects = nil
 		ev, err = h.svc.RecordEvent(r.Context(), in)
 	}
-	if err != nil {
-		httpx.WriteError(w, r, err)
-		return
-	}
-	httpx.WriteJSON(w, http.StatusCreated, ev)
+	httpx.Reply(w, r, http.StatusCreated, ev, err)
 }
 
 // PersonState answers a person's state on a date (default today).
@@ -67,22 +55,14 @@ func (h *Handlers) PersonState(w http.ResponseWriter, r *http.Request) {
 	if err == nil {
 		st, err = h.svc.PersonStateAt(r.Context(), id, r.URL.Query().Get("date"))
 	}
-	if err != nil {
-		httpx.WriteError(w, r, err)
-		return
-	}
-	httpx.WriteJSON(w, http.StatusOK, st)
+	httpx.Reply(w, r, http.StatusOK, st, err)
 }
 
 // Population answers an area's population on a date (default today).
 func (h *Handlers) Population(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	p, err := h.svc.PopulationAt(r.Context(), q.Get("division"), q.Get("date"))
-	if err != nil {
-		httpx.WriteError(w, r, err)
-		return
-	}
-	httpx.WriteJSON(w, http.StatusOK, p)
+	httpx.Reply(w, r, http.StatusOK, p, err)
 }
 
 // ListSeparated answers a page of a 人户分离 list.
@@ -95,19 +75,11 @@ func (h *Handlers) ListSeparated(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	items, total, err := h.svc.Separation(r.Context(), SeparationFilter{Division: q.Get("division"), Kind: q.Get("kind"),
 		Page: pg.Page, Size: pg.Size})
-	if err != nil {
-		httpx.WriteError(w, r, err)
-		return
-	}
-	httpx.WriteJSON(w, http.StatusOK, httpx.List[Separated]{Items: items, Total: total})
+	httpx.Reply(w, r, http.StatusOK, httpx.List[Separated]{Items: items, Total: total}, err)
 }
 
 // SeparationCounts answers the sizes of an area's 人户分离 lists.
 func (h *Handlers) SeparationCounts(w http.ResponseWriter, r *http.Request) {
 	c, err := h.svc.CountSeparation(r.Context(), r.URL.Query().Get("division"))
-	if err != nil {
-		httpx.WriteError(w, r, err)
-		return
-	}
-	httpx.WriteJSON(w, http.StatusOK, c)
+	httpx.Reply(w, r, http.StatusOK, c, err)
 }

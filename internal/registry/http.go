@@ -22,11 +22,7 @@ func (h *Handlers) ListPersons(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	items, total, err := h.svc.List(r.Context(), Filter{Q: q.Get("q"), IDNumber: q.Get("id_number"),
 		Division: q.Get("division"), Page: pg.Page, Size: pg.Size})
-	if err != nil {
-		httpx.WriteError(w, r, err)
-		return
-	}
-	httpx.WriteJSON(w, http.StatusOK, httpx.List[Person]{Items: items, Total: total})
+	httpx.Reply(w, r, http.StatusOK, httpx.List[Person]{Items: items, Total: total}, err)
 }
 
 // CreatePerson registers a person.
@@ -37,11 +33,7 @@ func (h *Handlers) CreatePerson(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p, err := h.svc.Create(r.Context(), in)
-	if err != nil {
-		httpx.WriteError(w, r, err)
-		return
-	}
-	httpx.WriteJSON(w, http.StatusCreated, p)
+	httpx.Reply(w, r, http.StatusCreated, p, err)
 }
 
 // GetPerson answers one person.
@@ -51,11 +43,7 @@ func (h *Handlers) GetPerson(w http.ResponseWriter, r *http.Request) {
 	if err == nil {
 		p, err = h.svc.Get(r.Context(), id)
 	}
-	if err != nil {
-		httpx.WriteError(w, r, err)
-		return
-	}
-	httpx.WriteJSON(w, http.StatusOK, p)
+	httpx.Reply(w, r, http.StatusOK, p, err)
 }
 
 // UpdatePerson changes a person.
@@ -69,11 +57,7 @@ func (h *Handlers) UpdatePerson(w http.ResponseWriter, r *http.Request) {
 	if err == nil {
 		p, err = h.svc.Update(r.Context(), id, in)
 	}
-	if err != nil {
-		httpx.WriteError(w, r, err)
-		return
-	}
-	httpx.WriteJSON(w, http.StatusOK, p)
+	httpx.Reply(w, r, http.StatusOK, p, err)
 }
 
 // RevealPerson answers the full ID and phone numbers (audited).
@@ -83,11 +67,7 @@ func (h *Handlers) RevealPerson(w http.ResponseWriter, r *http.Request) {
 	if err == nil {
 		s, err = h.svc.Reveal(r.Context(), id)
 	}
-	if err != nil {
-		httpx.WriteError(w, r, err)
-		return
-	}
-	httpx.WriteJSON(w, http.StatusOK, s)
+	httpx.Reply(w, r, http.StatusOK, s, err)
 }
 
 // ListHouseholds answers a page of households.
@@ -100,11 +80,7 @@ func (h *Handlers) ListHouseholds(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	items, total, err := h.svc.ListHouseholds(r.Context(), HouseholdFilter{Q: q.Get("q"), Division: q.Get("division"),
 		Page: pg.Page, Size: pg.Size})
-	if err != nil {
-		httpx.WriteError(w, r, err)
-		return
-	}
-	httpx.WriteJSON(w, http.StatusOK, httpx.List[Household]{Items: items, Total: total})
+	httpx.Reply(w, r, http.StatusOK, httpx.List[Household]{Items: items, Total: total}, err)
 }
 
 // CreateHousehold opens a household.
@@ -115,11 +91,7 @@ func (h *Handlers) CreateHousehold(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	hh, err := h.svc.CreateHousehold(r.Context(), in)
-	if err != nil {
-		httpx.WriteError(w, r, err)
-		return
-	}
-	httpx.WriteJSON(w, http.StatusCreated, hh)
+	httpx.Reply(w, r, http.StatusCreated, hh, err)
 }
 
 // GetHousehold answers one household with its members.
@@ -129,11 +101,7 @@ func (h *Handlers) GetHousehold(w http.ResponseWriter, r *http.Request) {
 	if err == nil {
 		hh, err = h.svc.GetHousehold(r.Context(), id)
 	}
-	if err != nil {
-		httpx.WriteError(w, r, err)
-		return
-	}
-	httpx.WriteJSON(w, http.StatusOK, hh)
+	httpx.Reply(w, r, http.StatusOK, hh, err)
 }
 
 // UpdateHousehold changes a household's address.
@@ -147,21 +115,13 @@ func (h *Handlers) UpdateHousehold(w http.ResponseWriter, r *http.Request) {
 	if err == nil {
 		hh, err = h.svc.UpdateHousehold(r.Context(), id, in)
 	}
-	if err != nil {
-		httpx.WriteError(w, r, err)
-		return
-	}
-	httpx.WriteJSON(w, http.StatusOK, hh)
+	httpx.Reply(w, r, http.StatusOK, hh, err)
 }
 
 // Overview answers the home page counts.
 func (h *Handlers) Overview(w http.ResponseWriter, r *http.Request) {
 	o, err := h.svc.Overview(r.Context(), r.URL.Query().Get("division"))
-	if err != nil {
-		httpx.WriteError(w, r, err)
-		return
-	}
-	httpx.WriteJSON(w, http.StatusOK, o)
+	httpx.Reply(w, r, http.StatusOK, o, err)
 }
 
 // ServeEnums answers every enumeration with its Chinese labels.
