@@ -116,3 +116,22 @@ export async function pathFromRoot(code, root) {
   const i = codes.indexOf(root.code)
   return i >= 0 ? codes.slice(i) : [root.code, ...codes]
 }
+
+/**
+ * The divisions from root (the user's division) down to d, for a page's
+ * breadcrumb; [root, d] when the ancestors cannot be read.
+ *
+ * @param {{code: string}|null} d the division shown
+ * @param {{code: string}|null} root the user's division
+ */
+export async function breadcrumb(d, root) {
+  if (!d || !root || d.code === root.code) return d ? [d] : []
+  try {
+    const full = await division(d.code)
+    const list = [...(full.ancestors || []), d]
+    const i = list.findIndex((a) => a.code === root.code)
+    return i >= 0 ? list.slice(i) : [root, ...list]
+  } catch {
+    return [root, d]
+  }
+}
