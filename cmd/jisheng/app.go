@@ -10,13 +10,17 @@ import (
 	"path/filepath"
 
 	"jisheng/internal/account"
+	"jisheng/internal/apperr"
+	"jisheng/internal/appointment"
 	"jisheng/internal/audit"
 	"jisheng/internal/auth"
 	"jisheng/internal/db"
 	"jisheng/internal/fieldcrypt"
 	"jisheng/internal/floating"
+	"jisheng/internal/health"
 	"jisheng/internal/quality"
 	"jisheng/internal/registry"
+	"jisheng/internal/supply"
 )
 
 // Settings keys written by init.
@@ -35,6 +39,9 @@ type app struct {
 	registry *registry.Service
 	floating *floating.Service
 	quality  *quality.Service
+	health   *health.Service
+	supply   *supply.Service
+	appoint  *appointment.Service
 
 	importLimit int64 // largest upload accepted for import, bytes; 0 means the default
 }
@@ -118,7 +125,15 @@ func assemble(ctx context.Context, d *db.DB, keyFile string) (*app, error) {
 		accounts: account.NewService(d, j, account.DefaultConfig, nil),
 		registry: registry.NewService(d, j, keys, nil),
 		floating: floating.NewService(d, j, keys, nil),
-		quality:  quality.NewService(d, j, keys, nil)}
+		quality:  quality.NewService(d, j, keys, nil),
+		health:   health.NewService(d, j, keys, nil),
+		supply:   supply.NewService(d, j, keys, nil),
+		appoint:  appointment.NewService(d, j, keys, nil)}
+	a.health.OnStep(a.procedureSetsMethod)
+	a.health.SetOfficers(func(ctx context.Context, name string) (health.Officer, error) {
+		o, err := a.accounts.Officer(ctx, name)
+		return health.Officer{Username: o.Username, Role: o.Role, DivisionPath: o.DivisionPath}, err
+	})
 	// Data-quality findings appear and clear in the transaction of the change.
 	a.registry.OnChange(a.quality.OnRegistryChange)
 	// "out" entries of the floating register follow their person's registered village.
@@ -168,3 +183,23 @@ func operatorCtx(ctx context.Context) context.Context {
 }
 
 func isNoRows(err error) bool { return errors.Is(err, sql.ErrNoRows) }
+
+// procedureSetsMethod records, in the transaction of a recorded procedure,
+// the contraceptive method the procedure leaves its person with. A method
+// chosen after the procedure's date stays: the register refuses an older
+// start, and that refusal must not undo the procedure's record.
+func (a *app) procedureSetsMethod(ctx context.Context, tx *db.Tx, c health.Case, step health.StepRec) error {
+	if c.Program != health.PostOp || step.Stage != "procedure" {
+		return nil
+	}
+	method := health.ProcedureMethod(step.Code)
+	if method == "" {
+		return nil
+	}
+	err := a.supply.RecordMethod(ctx, tx, supply.MethodInput{PersonID: c.PersonID, Method: method, Since: step.Date,
+		Source: supply.SourceProcedure, Note: fmt.Sprintf("术后随访个案 %d", c.ID)})
+	if e := apperr.As(err); e != nil && e.Code == apperr.Invalid && e.Field == "since" {
+		return nil
+	}
+	return err
+}

@@ -26,6 +26,9 @@ type demoOptions struct {
 	seed     int64
 	today    string
 	progress func(done, total int)
+	// focusVillage is the demo village officer's village, which gets a
+	// tenth of the health-service cases.
+	focusVillage string
 }
 
 type demoAccount struct {
@@ -80,6 +83,7 @@ func buildDemo(ctx context.Context, o demoOptions) (*initResult, []demoAccount, 
 	}
 	accounts, err := demoAccounts(ctx, res.app, o.county, o.adminPassword)
 	if err == nil {
+		o.focusVillage = villageOf(accounts)
 		var stats demo.Stats
 		stats, err = generatePopulation(ctx, res.app, o)
 		if err == nil {
@@ -92,6 +96,16 @@ func buildDemo(ctx context.Context, o demoOptions) (*initResult, []demoAccount, 
 
 // demoAccounts creates one account per role in the county's first township
 // and village, leaving existing ones alone.
+// villageOf is the division of the demo village officer.
+func villageOf(accounts []demoAccount) string {
+	for _, a := range accounts {
+		if a.role == auth.RoleVillage {
+			return a.division
+		}
+	}
+	return ""
+}
+
 func demoAccounts(ctx context.Context, a *app, county, pw string) ([]demoAccount, error) {
 	c := a.db.Reader()
 	towns, err := division.Children(ctx, c, county)
@@ -137,7 +151,12 @@ func generatePopulation(ctx context.Context, a *app, o demoOptions) (demo.Stats,
 	}
 	// The generator writes around the registry's change hooks; the
 	// data-quality findings are built for the whole county at once.
-	_, err = a.quality.Recompute(ctx, nil)
+	if _, err = a.quality.Recompute(ctx, nil); err != nil {
+		return stats, err
+	}
+	cases := min(max(o.persons/40, 1), demo.MaxServiceCases)
+	stats.Services, err = demo.Services(ctx, a.db, a.health, demo.ServiceOptions{County: o.county, Today: o.today,
+		Seed: o.seed, Cases: cases, Focus: o.focusVillage, FocusCases: cases / 10})
 	return stats, err
 }
 
@@ -148,6 +167,7 @@ func init() {
 func printDemo(env *cliEnv, res *initResult, accounts []demoAccount, s demo.Stats, pw string) {
 	w := env.stdout
 	fmt.Fprintf(w, "演示县已生成：%d 人，%d 户，分布在 %d 个村（居），用时 %.1f 秒。\n", s.Persons, s.Households, s.Villages, s.Duration.Seconds())
+	fmt.Fprintf(w, "健康服务个案 %d 个（随访记录 %d 条，环节 %d 条）。\n", s.Services.Cases, s.Services.Contacts, s.Services.Steps)
 	if res.keyCreated {
 		fmt.Fprintf(w, "字段加密密钥：%s（权限 0600）\n", res.keyFile)
 	}

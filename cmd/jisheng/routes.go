@@ -29,8 +29,8 @@ func routes(a *app) []httpx.Route {
 		P  = httpx.Public
 		SA = httpx.SignedAnyPassword
 	)
-	return []httpx.Route{
-		{Pattern: "GET /healthz", Access: P, Handler: healthz, Summary: "健康检查", Tag: "system", Out: health{}},
+	table := []httpx.Route{
+		{Pattern: "GET /healthz", Access: P, Handler: healthz, Summary: "健康检查", Tag: "system", Out: healthStatus{}},
 		{Pattern: "GET /api/v1/openapi.json", Access: P, Handler: nil, Summary: "接口文档（OpenAPI 3.1）", Tag: "system"},
 		{Pattern: "GET /api/v1/meta/enums", Access: P, Handler: registry.ServeEnums, Summary: "枚举值及中文名称", Tag: "system", Out: registry.Enums{}},
 
@@ -101,12 +101,15 @@ func routes(a *app) []httpx.Route {
 		{Pattern: "POST /api/v1/quality/recompute", Perm: auth.PermStatsRead, Handler: dq.Recompute, Summary: "重新计算辖区全部数据质量问题（县级管理员）", Tag: "quality", Out: quality.Result{}},
 		{Pattern: "GET /api/v1/quality/recompute", Perm: auth.PermStatsRead, Handler: dq.RecomputeStatus, Summary: "重新计算的进度和上次结果", Tag: "quality", Out: quality.Progress{}},
 	}
+	table = append(table, healthRoutes(a)...)
+	table = append(table, supplyRoutes(a)...)
+	return append(table, appointmentRoutes(a)...)
 }
 
-type health struct {
+type healthStatus struct {
 	Status string `json:"status"`
 }
 
 func healthz(w http.ResponseWriter, r *http.Request) {
-	httpx.WriteJSON(w, http.StatusOK, health{Status: "ok"})
+	httpx.WriteJSON(w, http.StatusOK, healthStatus{Status: "ok"})
 }

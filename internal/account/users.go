@@ -2,6 +2,8 @@ package account
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -241,4 +243,29 @@ func (s *Service) Bootstrap(ctx context.Context, username, code, password string
 	_, err := s.CreateUser(ctx, NewUser{Username: username, DisplayName: "系统管理员", Role: auth.RoleSysadmin,
 		Division: code, Password: password, PasswordChosen: chosen})
 	return password, err
+}
+
+// Officer is an active account work can be handed to.
+type Officer struct {
+	Username     string
+	Role         auth.Role
+	DivisionPath string
+}
+
+// Officer returns the active account named username, for capabilities that
+// hand work to a named officer; an unknown or disabled account is not found
+// (field "username").
+func (s *Service) Officer(ctx context.Context, username string) (Officer, error) {
+	o := Officer{Username: strings.TrimSpace(username)}
+	var role string
+	err := s.db.Reader().QueryRow(ctx, `SELECT role, division_path FROM users WHERE username = ? AND status = ?`,
+		o.Username, StatusActive).Scan(&role, &o.DivisionPath)
+	if err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			return o, &apperr.Error{Code: apperr.NotFound, Field: "username", Message: "用户不存在或已停用：" + o.Username}
+		}
+		return o, apperr.Wrap(err, "officer")
+	}
+	o.Role = auth.Role(role)
+	return o, nil
 }

@@ -28,6 +28,9 @@ const (
 	PermUsersManage    Permission = "users.manage"    // accounts within the user's area
 	PermAuditRead      Permission = "audit.read"      // the audit journal
 	PermDivisionManage Permission = "division.manage" // add 村民小组 and adjust divisions
+	PermHealthRead     Permission = "health.read"     // health service records (every view audited)
+	PermHealthWrite    Permission = "health.write"    // record services, visits and appointments
+	PermSupplyManage   Permission = "supply.manage"   // contraceptive stock: receipts, issues, transfers, stock-takes
 )
 
 // Roles lists every role in the order shown to users.
@@ -42,14 +45,19 @@ var roleNames = map[Role]string{
 }
 
 // The system administrator keeps the system running but sees no personal
-// records: separation of duties (三员分立) under 等保 level 3.
+// records: separation of duties (三员分立) under 等保 level 3. Leaders
+// (viewer) read the registry and figures but no health record: health data
+// is sensitive personal information (PIPL art. 28) and they have no service
+// duty that needs it.
 var rolePerms = map[Role][]Permission{
 	RoleSysadmin: {PermStatsRead, PermUsersManage, PermAuditRead, PermDivisionManage},
 	RoleCounty: {PermStatsRead, PermRegistryRead, PermRegistryWrite, PermRegistryUnmask,
-		PermUsersManage, PermAuditRead, PermDivisionManage},
-	RoleTownship: {PermStatsRead, PermRegistryRead, PermRegistryWrite, PermRegistryUnmask},
-	RoleVillage:  {PermStatsRead, PermRegistryRead, PermRegistryWrite, PermRegistryUnmask},
-	RoleViewer:   {PermStatsRead, PermRegistryRead},
+		PermUsersManage, PermAuditRead, PermDivisionManage, PermHealthRead, PermHealthWrite, PermSupplyManage},
+	RoleTownship: {PermStatsRead, PermRegistryRead, PermRegistryWrite, PermRegistryUnmask,
+		PermHealthRead, PermHealthWrite, PermSupplyManage},
+	RoleVillage: {PermStatsRead, PermRegistryRead, PermRegistryWrite, PermRegistryUnmask,
+		PermHealthRead, PermHealthWrite, PermSupplyManage},
+	RoleViewer: {PermStatsRead, PermRegistryRead},
 }
 
 // Name is the Chinese name of the role.

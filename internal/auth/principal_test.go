@@ -18,6 +18,10 @@ func TestRolePermissions(t *testing.T) {
 		{RoleViewer, PermRegistryRead, true},
 		{RoleViewer, PermRegistryUnmask, false},
 		{RoleViewer, PermRegistryWrite, false},
+		{RoleViewer, PermHealthRead, false}, // health data: service duty only
+		{RoleSysadmin, PermHealthRead, false},
+		{RoleVillage, PermHealthWrite, true},
+		{RoleTownship, PermSupplyManage, true},
 		{Role("boss"), PermStatsRead, false},
 	}
 	for _, c := range cases {

@@ -54,6 +54,7 @@ type Stats struct {
 	BoysUnder5  int // alive, under 5 on Today
 	GirlsUnder5 int
 	Duration    time.Duration
+	Services    ServiceStats // health-service cases written by Services
 }
 
 // MaxPersons bounds Options.Persons: about the largest county in China.

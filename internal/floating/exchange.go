@@ -133,7 +133,7 @@ func (s *Service) exportRows(ctx context.Context, pr *auth.Principal, own, count
 		if err != nil {
 			return err
 		}
-		row := []string{wordOut, name, sexes.label(sex), birth.String, full.IDNumber, full.Phone, reg.String, place,
+		row := []string{wordOut, name, sexes.Label(sex), birth.String, full.IDNumber, full.Phone, reg.String, place,
 			county, since, own}
 		if dir == In {
 			row[colDirection], row[colRegistered], row[colPlace], row[colLiveCounty] = wordIn, county, village, own

@@ -27,7 +27,7 @@ const (
 	Invalid     = "invalid"     // the row itself is wrong or does not concern our county
 )
 
-var verdicts = enum{{Matched, "一致"}, {New, "新增"}, {Conflicting, "冲突"}, {Invalid, "无效"}}
+var verdicts = enum{{Value: Matched, Label: "一致"}, {Value: New, Label: "新增"}, {Value: Conflicting, Label: "冲突"}, {Value: Invalid, Label: "无效"}}
 
 // MaxExchangeFile is the largest exchange file accepted, in bytes.
 const MaxExchangeFile = 20 << 20
@@ -562,7 +562,7 @@ func identityDiffs(name, sex, birth string, row exRow) []Difference {
 		out = append(out, Difference{Field: exchangeHeader[colName], Ours: name, Theirs: row.name})
 	}
 	if sex != row.sex {
-		out = append(out, Difference{Field: exchangeHeader[colSex], Ours: sexes.label(sex), Theirs: sexes.label(row.sex)})
+		out = append(out, Difference{Field: exchangeHeader[colSex], Ours: sexes.Label(sex), Theirs: sexes.Label(row.sex)})
 	}
 	if birth != row.birth {
 		out = append(out, Difference{Field: exchangeHeader[colBirth], Ours: birth, Theirs: row.birth})
@@ -685,7 +685,7 @@ func ReportSheet(rep ImportReport) (header []string, rows [][]string) {
 			diffs = append(diffs, fmt.Sprintf("%s：本县“%s”，对方“%s”", d.Field, d.Ours, d.Theirs))
 		}
 		action := map[string]string{"created": "已新建登记", "updated": "已补充登记"}[r.Action]
-		rows = append(rows, []string{fmt.Sprint(r.Row), verdicts.label(r.Status), r.Direction, directions.label(r.Ours),
+		rows = append(rows, []string{fmt.Sprint(r.Row), verdicts.Label(r.Status), r.Direction, directions.Label(r.Ours),
 			r.Name, r.IDNumber, r.Message, strings.Join(diffs, "；"), action})
 	}
 	return header, rows

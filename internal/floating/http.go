@@ -2,8 +2,6 @@ package floating
 
 import (
 	"bytes"
-	"fmt"
-	"io"
 	"net/http"
 	"time"
 
@@ -149,7 +147,7 @@ func (h *Handlers) Import(w http.ResponseWriter, r *http.Request) {
 	var data []byte
 	if err == nil {
 		_ = http.NewResponseController(w).SetReadDeadline(time.Now().Add(10 * time.Minute))
-		data, err = receiveFile(r, MaxExchangeFile)
+		data, err = httpx.ReceiveFile(r, MaxExchangeFile)
 	}
 	var rep ImportReport
 	if err == nil {
@@ -184,36 +182,4 @@ func dryRunParam(s string) (bool, error) {
 		return false, nil
 	}
 	return false, apperr.InvalidField("dry_run", "dry_run 应为 1（只核对）或 0（核对并应用）")
-}
-
-// receiveFile reads the multipart part "file" into memory, refusing more
-// than limit bytes without reading them all.
-func receiveFile(r *http.Request, limit int64) ([]byte, error) {
-	mr, err := r.MultipartReader()
-	if err != nil {
-		return nil, apperr.InvalidField("file", "请以 multipart/form-data 上传文件（字段名 file）")
-	}
-	for {
-		part, err := mr.NextPart()
-		if err == io.EOF {
-			return nil, apperr.InvalidField("file", "没有收到文件（字段名应为 file）")
-		}
-		if err != nil {
-			return nil, apperr.InvalidField("file", "上传的内容不完整，请重新上传")
-		}
-		if part.FormName() != "file" {
-			continue
-		}
-		data, err := io.ReadAll(io.LimitReader(part, limit+1))
-		switch {
-		case err != nil:
-			return nil, apperr.InvalidField("file", "上传中断，请重新上传")
-		case int64(len(data)) > limit:
-			return nil, &apperr.Error{Code: apperr.TooLarge, Field: "file",
-				Message: fmt.Sprintf("文件超过大小上限 %d MB", limit>>20)}
-		case len(data) == 0:
-			return nil, apperr.InvalidField("file", "文件为空")
-		}
-		return data, nil
-	}
 }

@@ -24,6 +24,7 @@
 package floating
 
 import (
+	"jisheng/internal/choice"
 	"strconv"
 	"strings"
 	"time"
@@ -68,42 +69,20 @@ const (
 )
 
 // Option is one value of an enumeration with its Chinese label.
-type Option struct {
-	Value string `json:"value"`
-	Label string `json:"label"`
-}
+type Option = choice.Option
 
-type enum []Option
-
-func (e enum) has(v string) bool { return e.label(v) != "" }
-
-func (e enum) label(v string) string {
-	for _, o := range e {
-		if o.Value == v {
-			return o.Label
-		}
-	}
-	return ""
-}
-
-func (e enum) values() string {
-	parts := make([]string, len(e))
-	for i, o := range e {
-		parts[i] = o.Value + "（" + o.Label + "）"
-	}
-	return strings.Join(parts, "、")
-}
+type enum = choice.List
 
 var (
-	directions = enum{{Out, "流出"}, {In, "流入"}}
-	statuses   = enum{{Active, "在册"}, {Ended, "已结束"}}
-	sexes      = enum{{"male", "男"}, {"female", "女"}}
-	methods    = enum{{"visit", "上门"}, {"phone", "电话"}, {"wechat", "微信"}, {"sms", "短信"}, {"other", "其他"}}
+	directions = enum{{Value: Out, Label: "流出"}, {Value: In, Label: "流入"}}
+	statuses   = enum{{Value: Active, Label: "在册"}, {Value: Ended, Label: "已结束"}}
+	sexes      = enum{{Value: "male", Label: "男"}, {Value: "female", Label: "女"}}
+	methods    = enum{{Value: "visit", Label: "上门"}, {Value: "phone", Label: "电话"}, {Value: "wechat", Label: "微信"}, {Value: "sms", Label: "短信"}, {Value: "other", Label: "其他"}}
 	// services lists what an officer offers a floating resident; every one
 	// is voluntary, contraceptives by the person's informed choice.
-	services = enum{{"contraceptives", "免费避孕药具（知情选择）"}, {"pre_pregnancy_check", "孕前优生健康检查"},
-		{"childcare_subsidy", "育儿补贴政策"}, {"maternal_health", "孕产期保健"},
-		{"child_health", "儿童保健与预防接种"}, {"policy_advice", "政策咨询"}}
+	services = enum{{Value: "contraceptives", Label: "免费避孕药具（知情选择）"}, {Value: "pre_pregnancy_check", Label: "孕前优生健康检查"},
+		{Value: "childcare_subsidy", Label: "育儿补贴政策"}, {Value: "maternal_health", Label: "孕产期保健"},
+		{Value: "child_health", Label: "儿童保健与预防接种"}, {Value: "policy_advice", Label: "政策咨询"}}
 )
 
 // Enums is the answer of GET /api/v1/floating/enums.
@@ -248,8 +227,8 @@ func cleanEntry(dir string, in EntryInput, today time.Time) (cleanedEntry, error
 	c := cleanedEntry{EntryInput: in}
 	trimEntry(&c.EntryInput)
 	c.Direction = dir
-	if !directions.has(dir) {
-		return c, apperr.InvalidField("direction", "方向应为 "+directions.values())
+	if !directions.Has(dir) {
+		return c, apperr.InvalidField("direction", "方向应为 "+directions.Values())
 	}
 	var err error
 	if c.phone, err = fieldcrypt.NormalisePhone(c.Phone); err != nil {
@@ -337,7 +316,7 @@ func (c *cleanedEntry) checkIn(today time.Time) error {
 	if c.Sex == "" {
 		return apperr.InvalidField("sex", "请填写性别（或填写公民身份号码自动识别）")
 	}
-	if !sexes.has(c.Sex) {
+	if !sexes.Has(c.Sex) {
 		return apperr.InvalidField("sex", "性别应为 male（男）或 female（女）")
 	}
 	if c.BirthDate == "" {
@@ -436,8 +415,8 @@ func cleanContact(in ContactInput, today time.Time) (ContactInput, error) {
 	if err := checkDate("contact_date", "联系日期", in.ContactDate, today); err != nil {
 		return in, err
 	}
-	if !methods.has(in.Method) {
-		return in, apperr.InvalidField("method", "联系方式应为 "+methods.values())
+	if !methods.Has(in.Method) {
+		return in, apperr.InvalidField("method", "联系方式应为 "+methods.Values())
 	}
 	if err := checkText("content", "联系内容", in.Content, maxContent, true); err != nil {
 		return in, err
@@ -446,8 +425,8 @@ func cleanContact(in ContactInput, today time.Time) (ContactInput, error) {
 	kept := []string{}
 	for _, s := range in.Services {
 		s = strings.TrimSpace(s)
-		if !services.has(s) {
-			return in, apperr.InvalidField("services", "提供的服务应为 "+services.values())
+		if !services.Has(s) {
+			return in, apperr.InvalidField("services", "提供的服务应为 "+services.Values())
 		}
 		if !seen[s] {
 			seen[s] = true

@@ -465,14 +465,14 @@ func (s *Service) List(ctx context.Context, f Filter) ([]Entry, int, error) {
 // filter adds the direction, status and search conditions of f to sel.
 func (s *Service) filter(sel *db.Select, f Filter) error {
 	if f.Direction != "" {
-		if !directions.has(f.Direction) {
-			return apperr.InvalidField("direction", "方向应为 "+directions.values())
+		if !directions.Has(f.Direction) {
+			return apperr.InvalidField("direction", "方向应为 "+directions.Values())
 		}
 		sel.Where("e.direction = ?", f.Direction)
 	}
 	if f.Status != "" {
-		if !statuses.has(f.Status) {
-			return apperr.InvalidField("status", "状态应为 "+statuses.values())
+		if !statuses.Has(f.Status) {
+			return apperr.InvalidField("status", "状态应为 "+statuses.Values())
 		}
 		sel.Where("e.status = ?", f.Status)
 	}

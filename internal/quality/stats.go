@@ -2,6 +2,7 @@ package quality
 
 import (
 	"context"
+	"jisheng/internal/figure"
 	"slices"
 	"strings"
 
@@ -76,17 +77,8 @@ func (t *tallies) metrics() Metrics {
 	return m
 }
 
-// Percent returns num ÷ den as a percentage rounded half up to two
-// decimals (98.255… → 98.26), computed in integers so that no binary
-// fraction tips a half the wrong way; nil when den is 0.
-func Percent(num, den int) *float64 {
-	if den <= 0 {
-		return nil
-	}
-	hundredths := (int64(num)*20000 + int64(den)) / (2 * int64(den))
-	v := float64(hundredths) / 100
-	return &v
-}
+// Percent is figure.Percent, kept here for the callers of this package.
+func Percent(num, den int) *float64 { return figure.Percent(num, den) }
 
 // aggregate returns the tallies of area grouped by the first n bytes of the
 // records' paths: n is the path length of the level to group by (paths have

@@ -58,7 +58,11 @@ var (
 		{"leave", "流出"}, {"arrive", "流入"}, {"return", "返回"}, {"adoption", "收养"}, {"void", "作废"}}
 
 	// auditEntities are the kinds of record the journal names.
-	auditEntities = enum{{"person", "人员"}, {"household", "户"}, {"user", "用户"}, {"division", "区划"}, {"system", "系统"}}
+	auditEntities = enum{{"person", "人员"}, {"household", "户"}, {"floating", "流动人口登记"},
+		{"health_case", "服务个案"}, {"health_visit", "随访"}, {"service_card", "服务卡"}, {"health_task", "年度任务数"},
+		{"appointment_slot", "预约时段"}, {"appointment_booking", "预约"},
+		{"supply", "药具流水"}, {"supply_item", "药具目录"}, {"supply_site", "药具库点"},
+		{"user", "用户"}, {"division", "区划"}, {"system", "系统"}}
 )
 
 // Ethnicities are the 56 groups of GB/T 3304 in its order, then its codes 97

@@ -11,7 +11,8 @@
 //
 // Signs in, opens 人员, searches by name prefix, opens a record and checks
 // that its name and a masked ID number show; then repeats the list and
-// detail at 375×740 and checks that nothing scrolls sideways. Screenshots go
+// detail at 375×740 and checks that nothing scrolls sideways; records a
+// follow-up from 随访工作 with one tap (e2e/health.mjs). Screenshots go
 // to e2e/out/. Exits non-zero with a message on the first failure.
 import { chromium } from 'playwright-core'
 import { execFileSync } from 'node:child_process'
@@ -19,6 +20,7 @@ import { mkdtempSync, mkdirSync, rmSync, existsSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { healthWorklistStep } from './health.mjs'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
 const OUT = path.join(here, 'out')
@@ -234,6 +236,9 @@ async function main() {
     await shot(page, '045-import')
     await page.goto(`${BASE}/persons?q=${encodeURIComponent(name)}`, { waitUntil: 'domcontentloaded' })
     if (!(await personRows(page)).some((p) => p.name === name)) fail(`the imported person ${name} is not listed`)
+
+    // ---- health services: record a follow-up from the work list (one tap)
+    await healthWorklistStep(page, BASE, shot, { step, fail })
 
     // ---- phone
     step(`phone ${PHONE.width}×${PHONE.height}: list`)

@@ -90,6 +90,48 @@ const routes = [
         meta: { title: '流动人口跨县交换', perm: 'registry.write' },
       },
       {
+        path: 'worklist',
+        name: 'worklist',
+        component: () => import('./views/health/WorkList.vue'),
+        meta: { title: '随访工作', perm: 'health.read' },
+      },
+      {
+        path: 'health',
+        name: 'health',
+        component: () => import('./views/health/HealthView.vue'),
+        meta: { title: '健康服务', perm: 'health.read' },
+      },
+      {
+        path: 'health/cases/:id(\\d+)',
+        name: 'health-case',
+        component: () => import('./views/health/CaseDetail.vue'),
+        meta: { title: '服务个案', perm: 'health.read' },
+      },
+      {
+        path: 'health/cases/:id(\\d+)/print',
+        name: 'health-print',
+        component: () => import('./views/health/RegistrationPrint.vue'),
+        meta: { title: '生育登记服务单', perm: 'health.read' },
+      },
+      {
+        path: 'health/card',
+        name: 'health-card',
+        component: () => import('./views/health/CardLookup.vue'),
+        meta: { title: '服务卡查询', perm: 'health.read' },
+      },
+      {
+        path: 'appointments',
+        name: 'appointments',
+        component: () => import('./views/appointment/AppointmentView.vue'),
+        meta: { title: '预约服务', perm: 'health.write' },
+      },
+      {
+        path: 'supply',
+        name: 'supply',
+        component: () => import('./views/supply/SupplyView.vue'),
+        meta: { title: '药具管理', perm: 'supply.manage' },
+      },
+      {
         path: 'quality',
         name: 'quality',
         component: () => import('./views/quality/QualityView.vue'),

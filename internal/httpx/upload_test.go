@@ -1,4 +1,4 @@
-package floating
+package httpx
 
 import (
 	"bytes"
@@ -42,7 +42,7 @@ func TestReceiveFile(t *testing.T) {
 			}
 			r := httptest.NewRequest("POST", "/", body)
 			r.Header.Set("Content-Type", ct)
-			data, err := receiveFile(r, 64)
+			data, err := ReceiveFile(r, 64)
 			if apperr.CodeOf(err) != c.code {
 				t.Fatalf("error %v, want code %q", err, c.code)
 			}

@@ -1,0 +1,17 @@
+// Package figure holds the arithmetic every reported figure shares, so that
+// a percentage on the data-quality page, in a health-service report and in
+// the statistics filed upward is rounded the same way (half up, computed in
+// integers, domain reference section 6).
+package figure
+
+// Percent returns num ÷ den as a percentage rounded half up to two
+// decimals (98.255… → 98.26), computed in integers so that no binary
+// fraction tips a half the wrong way; nil when den is 0.
+func Percent(num, den int) *float64 {
+	if den <= 0 {
+		return nil
+	}
+	hundredths := (int64(num)*20000 + int64(den)) / (2 * int64(den))
+	v := float64(hundredths) / 100
+	return &v
+}
