@@ -119,15 +119,7 @@ func TestAppointmentScenarios(t *testing.T) {
 			return b
 		}
 
-		scenarios := []struct {
-			name   string
-			user   string
-			method string
-			path   string
-			body   any
-			want   int
-			check  func(t *testing.T, body string)
-		}{
+		scenarios := []scenario{
 			{"anonymous lists slots", "", "GET", slots, nil, 401, nil},
 			{"anonymous books", "", "POST", bookPath, map[string]any{}, 401, nil},
 			{"viewer lists slots", "viewer", "GET", slots, nil, 403, nil},
@@ -197,29 +189,7 @@ func TestAppointmentScenarios(t *testing.T) {
 			{"bad id", "villagea", "GET", slots + "/abc", nil, 404, nil},
 		}
 		clients := map[string]*client{"": s.client(t), "villagea": va, "villageb": vb, "towna": ta}
-		for _, sc := range scenarios {
-			t.Run(sc.name, func(t *testing.T) {
-				c, ok := clients[sc.user]
-				if !ok {
-					c = s.signIn(t, sc.user)
-					clients[sc.user] = c
-				}
-				c.t = t
-				st, b := c.do(sc.method, sc.path, sc.body)
-				if st != sc.want {
-					t.Fatalf("status %d, want %d: %.300s", st, sc.want, b)
-				}
-				if sc.want >= 400 {
-					var e errorJSON
-					if err := json.Unmarshal([]byte(b), &e); err != nil || e.Error.Message == "" {
-						t.Fatalf("error answer is not the envelope with a message: %.300s", b)
-					}
-				}
-				if sc.check != nil {
-					sc.check(t, b)
-				}
-			})
-		}
+		s.play(t, clients, scenarios)
 
 		// Every change and every view of a booking list is in the journal.
 		cty := s.signIn(t, "county")

@@ -64,15 +64,7 @@ func TestFloatingScenarios(t *testing.T) {
 		edit := map[string]any{"name": "陈静", "id_number": in.IDNumber, "phone": in.Phone, "place": "霍邱县城关镇",
 			"other_county": otherCountyCode, "division": villageA, "since": "2025-02-01", "version": in.Version}
 
-		scenarios := []struct {
-			name   string
-			user   string
-			method string
-			path   string
-			body   any
-			want   int
-			check  func(t *testing.T, body string)
-		}{
+		scenarios := []scenario{
 			{"anonymous list", "", "GET", "/api/v1/floating", nil, 401, nil},
 			{"owner lists out", "villagea", "GET", "/api/v1/floating?direction=out", nil, 200, func(t *testing.T, b string) {
 				if !strings.Contains(b, `"total":1`) || !strings.Contains(b, "王秀英") || strings.Contains(b, motherID) {
@@ -157,29 +149,7 @@ func TestFloatingScenarios(t *testing.T) {
 			}},
 		}
 		clients := map[string]*client{"": s.client(t), "villagea": va}
-		for _, sc := range scenarios {
-			t.Run(sc.name, func(t *testing.T) {
-				c, ok := clients[sc.user]
-				if !ok {
-					c = s.signIn(t, sc.user)
-					clients[sc.user] = c
-				}
-				c.t = t
-				st, b := c.do(sc.method, sc.path, sc.body)
-				if st != sc.want {
-					t.Fatalf("status %d, want %d: %.300s", st, sc.want, b)
-				}
-				if sc.want >= 400 {
-					var e errorJSON
-					if err := json.Unmarshal([]byte(b), &e); err != nil || e.Error.Message == "" {
-						t.Fatalf("error answer is not the envelope with a message: %.300s", b)
-					}
-				}
-				if sc.check != nil {
-					sc.check(t, b)
-				}
-			})
-		}
+		s.play(t, clients, scenarios)
 
 		// Ending keeps the entry as history.
 		var ended floatingJSON

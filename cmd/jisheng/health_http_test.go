@@ -57,15 +57,7 @@ func TestHealthScenarios(t *testing.T) {
 			t.Fatalf("registration number %q", reg.RegNo)
 		}
 
-		scenarios := []struct {
-			name   string
-			user   string
-			method string
-			path   string
-			body   any
-			want   int
-			check  func(t *testing.T, body string)
-		}{
+		scenarios := []scenario{
 			{"anonymous work list", "", "GET", "/api/v1/health/worklist", nil, 401, nil},
 			{"viewer has no health records", "viewer", "GET", "/api/v1/health/cases", nil, 403, nil},
 			{"sysadmin has no health records", "admin", "GET", caseURL, nil, 403, nil},
@@ -131,6 +123,13 @@ func TestHealthScenarios(t *testing.T) {
 				}
 			}},
 			{"assign to a leader", "county", "POST", month1 + "/assign", assign("viewer"), 400, nil},
+			{"officers serving village A", "towna", "GET", "/api/v1/health/officers?division=" + villageA, nil, 200, func(t *testing.T, b string) {
+				if !strings.Contains(b, `"username":"villagea"`) || !strings.Contains(b, `"username":"towna"`) ||
+					strings.Contains(b, `"username":"villageb"`) || strings.Contains(b, `"username":"county"`) || strings.Contains(b, `"username":"viewer"`) {
+					t.Errorf("officers of village A seen from the township: %s", b)
+				}
+			}},
+			{"officers of another village's area", "villageb", "GET", "/api/v1/health/officers?division=" + villageA, nil, 404, nil},
 			{"assign to the village officer", "towna", "POST", month1 + "/assign", assign("villagea"), 200, func(t *testing.T, b string) {
 				if !strings.Contains(b, `"assigned_to":"villagea"`) {
 					t.Errorf("not assigned: %s", b)
@@ -184,23 +183,7 @@ func TestHealthScenarios(t *testing.T) {
 			{"county sets a task", "county", "PUT", "/api/v1/health/tasks", map[string]any{"division": townA, "year": 2026, "program": "prepreg", "number": 5}, 200, nil},
 			{"bad period", "county", "GET", "/api/v1/health/figures?from=2026-13-01&to=2026-12-31", nil, 400, nil},
 		}
-		for _, sc := range scenarios {
-			t.Run(sc.name, func(t *testing.T) {
-				var c *client
-				if sc.user == "" {
-					c = s.client(t)
-				} else {
-					c = s.signIn(t, sc.user)
-				}
-				status, body := c.do(sc.method, sc.path, sc.body)
-				if status != sc.want {
-					t.Fatalf("%s %s: %d %s, want %d", sc.method, sc.path, status, body, sc.want)
-				}
-				if sc.check != nil {
-					sc.check(t, body)
-				}
-			})
-		}
+		s.play(t, map[string]*client{}, scenarios)
 
 		// The card opens the record at a station of another township.
 		var card struct {

@@ -4,14 +4,17 @@ import (
 	"net/http"
 
 	"jisheng/internal/account"
+	"jisheng/internal/appointment"
 	"jisheng/internal/audit"
 	"jisheng/internal/auth"
 	"jisheng/internal/division"
 	"jisheng/internal/floating"
+	"jisheng/internal/health"
 	"jisheng/internal/httpx"
 	"jisheng/internal/importer"
 	"jisheng/internal/quality"
 	"jisheng/internal/registry"
+	"jisheng/internal/supply"
 )
 
 // routes is the route table of the API: every endpoint, who may call it,
@@ -24,12 +27,15 @@ func routes(a *app) []httpx.Route {
 	flo := floating.NewHandlers(a.floating)
 	imp := importer.NewHandlers(importer.New(a.db, a.registry), a.importLimit)
 	dq := quality.NewHandlers(a.quality)
+	hs := health.NewHandlers(a.health)
+	sup := supply.NewHandlers(a.supply)
+	apt := appointment.NewHandlers(a.appoint)
 	const (
 		S  = httpx.Signed
 		P  = httpx.Public
 		SA = httpx.SignedAnyPassword
 	)
-	table := []httpx.Route{
+	return []httpx.Route{
 		{Pattern: "GET /healthz", Access: P, Handler: healthz, Summary: "健康检查", Tag: "system", Out: healthStatus{}},
 		{Pattern: "GET /api/v1/openapi.json", Access: P, Handler: nil, Summary: "接口文档（OpenAPI 3.1）", Tag: "system"},
 		{Pattern: "GET /api/v1/meta/enums", Access: P, Handler: registry.ServeEnums, Summary: "枚举值及中文名称", Tag: "system", Out: registry.Enums{}},
@@ -100,10 +106,62 @@ func routes(a *app) []httpx.Route {
 		{Pattern: "GET /api/v1/quality/ranking", Perm: auth.PermStatsRead, Handler: dq.Ranking, Summary: "数据质量排名（村或乡镇）", Tag: "quality", Out: quality.Ranking{}, Query: []string{"division", "level"}},
 		{Pattern: "POST /api/v1/quality/recompute", Perm: auth.PermStatsRead, Handler: dq.Recompute, Summary: "重新计算辖区全部数据质量问题（县级管理员）", Tag: "quality", Out: quality.Result{}},
 		{Pattern: "GET /api/v1/quality/recompute", Perm: auth.PermStatsRead, Handler: dq.RecomputeStatus, Summary: "重新计算的进度和上次结果", Tag: "quality", Out: quality.Progress{}},
+
+		{Pattern: "GET /api/v1/health/programs", Perm: auth.PermHealthRead, Handler: health.ServePrograms, Summary: "服务项目的环节、字段和随访规则", Tag: "health", Out: health.Catalog{}},
+		{Pattern: "GET /api/v1/health/cases", Perm: auth.PermHealthRead, Handler: hs.ListCases, Summary: "服务个案列表（不含健康详情）", Tag: "health", Out: httpx.List[health.Case]{}, Query: []string{"program", "division", "status", "q", "person_id", "page", "size"}},
+		{Pattern: "POST /api/v1/health/cases", Perm: auth.PermHealthWrite, Handler: hs.OpenCase, Summary: "新建服务个案（生育登记即时登记，不审批；带 request_key 防重复提交）", Tag: "health", In: health.CaseInput{}, Out: health.Case{}},
+		{Pattern: "GET /api/v1/health/cases/{id}", Perm: auth.PermHealthRead, Handler: hs.GetCase, Summary: "服务个案详情（记入审计）", Tag: "health", Out: health.CaseDetail{}},
+		{Pattern: "POST /api/v1/health/cases/{id}/steps", Perm: auth.PermHealthWrite, Handler: hs.RecordStep, Summary: "登记个案的下一环节或结案", Tag: "health", In: health.StepInput{}, Out: health.CaseDetail{}},
+		{Pattern: "POST /api/v1/health/cases/{id}/reopen", Perm: auth.PermHealthWrite, Handler: hs.Reopen, Summary: "重新打开已结案个案（须说明原因，记入审计）", Tag: "health", In: health.ReopenInput{}, Out: health.CaseDetail{}},
+		{Pattern: "GET /api/v1/health/worklist", Perm: auth.PermHealthRead, Handler: hs.WorkList, Summary: "随访工作清单：逾期、今天、本周；mine=1 或 officer=用户名 只看某位专干的", Tag: "health", Out: health.WorkList{}, Query: []string{"division", "bucket", "program", "mine", "officer", "page", "size"}},
+		{Pattern: "POST /api/v1/health/visits/{id}/contacts", Perm: auth.PermHealthWrite, Handler: hs.RecordContact, Summary: "登记随访结果：入户、电话或未联系上（带 request_key 防重复提交）", Tag: "health", In: health.ContactInput{}, Out: health.Visit{}},
+		{Pattern: "POST /api/v1/health/visits/{id}/reschedule", Perm: auth.PermHealthWrite, Handler: hs.Reschedule, Summary: "调整随访日期（应随访日期不变）", Tag: "health", In: health.RescheduleInput{}, Out: health.Visit{}},
+		{Pattern: "POST /api/v1/health/visits/{id}/assign", Perm: auth.PermHealthWrite, Handler: hs.Assign, Summary: "把随访分派给负责的专干（username 为空则交回本村）", Tag: "health", In: health.AssignInput{}, Out: health.Visit{}},
+		{Pattern: "GET /api/v1/health/officers", Perm: auth.PermHealthWrite, Handler: acc.Officers, Summary: "负责某村（居）的专干，供分派随访", Tag: "health", Out: httpx.List[account.OfficerView]{}, Query: []string{"division"}},
+		{Pattern: "GET /api/v1/health/persons/{id}/record", Perm: auth.PermHealthRead, Handler: hs.PersonRecord, Summary: "个人服务档案（记入审计）", Tag: "health", Out: health.ServiceRecord{}},
+		{Pattern: "POST /api/v1/health/cards", Perm: auth.PermHealthWrite, Handler: hs.IssueCard, Summary: "发放服务卡（一卡通）", Tag: "health", In: health.CardInput{}, Out: health.Card{}},
+		{Pattern: "GET /api/v1/health/cards/{no}", Perm: auth.PermHealthRead, Handler: hs.LookupCard, Summary: "刷卡查询服务档案（全县通用，记入审计）", Tag: "health", Out: health.ServiceRecord{}},
+		{Pattern: "POST /api/v1/health/cards/{no}/revoke", Perm: auth.PermHealthWrite, Handler: hs.RevokeCard, Summary: "注销服务卡（遗失、损坏）", Tag: "health", In: health.ReopenInput{}, Out: health.Card{}},
+		{Pattern: "GET /api/v1/health/figures", Perm: auth.PermStatsRead, Handler: hs.Figures, Summary: "健康服务统计：孕前优生完成率和覆盖率、随访及时率、筛查、手术", Tag: "health", Out: health.Figures{}, Query: []string{"division", "from", "to"}},
+		{Pattern: "PUT /api/v1/health/tasks", Perm: auth.PermHealthWrite, Handler: hs.SetTask, Summary: "设置孕前优生健康检查年度任务数（县级）", Tag: "health", In: health.TaskInput{}, Out: health.TaskInput{}},
+
+		{Pattern: "GET /api/v1/supply/enums", Handler: sup.ServeEnums, Summary: "药具管理枚举值（避孕方法、库点类型、流水类型）及中文名称", Tag: "supply", Out: supply.Enums{}},
+		{Pattern: "GET /api/v1/supply/items", Perm: auth.PermSupplyManage, Handler: sup.Items, Summary: "药具目录", Tag: "supply", Out: httpx.List[supply.Item]{}, Query: []string{"active"}},
+		{Pattern: "POST /api/v1/supply/items", Perm: auth.PermSupplyManage, Handler: sup.CreateItem, Summary: "新增药具（县级）", Tag: "supply", In: supply.ItemInput{}, Out: supply.Item{}},
+		{Pattern: "PUT /api/v1/supply/items/{id}", Perm: auth.PermSupplyManage, Handler: sup.UpdateItem, Summary: "修改药具（县级，须带 version）", Tag: "supply", In: supply.ItemInput{}, Out: supply.Item{}},
+		{Pattern: "GET /api/v1/supply/sites", Perm: auth.PermSupplyManage, Handler: sup.Sites, Summary: "药具库点（服务站、村级药具室、自助发放机）", Tag: "supply", Out: httpx.List[supply.Site]{}, Query: []string{"division", "kind", "q", "active", "page", "size"}},
+		{Pattern: "POST /api/v1/supply/sites", Perm: auth.PermSupplyManage, Handler: sup.CreateSite, Summary: "新增药具库点", Tag: "supply", In: supply.SiteInput{}, Out: supply.Site{}},
+		{Pattern: "GET /api/v1/supply/sites/{id}", Perm: auth.PermSupplyManage, Handler: sup.GetSite, Summary: "药具库点详情", Tag: "supply", Out: supply.Site{}},
+		{Pattern: "PUT /api/v1/supply/sites/{id}", Perm: auth.PermSupplyManage, Handler: sup.UpdateSite, Summary: "修改药具库点名称、机器编号或启停（须带 version）", Tag: "supply", In: supply.SiteInput{}, Out: supply.Site{}},
+		{Pattern: "GET /api/v1/supply/stock", Perm: auth.PermSupplyManage, Handler: sup.Stock, Summary: "库存（按库点和批号，含效期状态）", Tag: "supply", Out: httpx.List[supply.StockRow]{}, Query: []string{"division", "site_id", "item_id", "status", "days", "empty", "page", "size"}},
+		{Pattern: "GET /api/v1/supply/moves", Perm: auth.PermSupplyManage, Handler: sup.Moves, Summary: "药具流水（只增不改，不含领取人信息）", Tag: "supply", Out: httpx.List[supply.Move]{}, Query: []string{"site_id", "item_id", "kind", "source", "from", "to", "page", "size"}},
+		{Pattern: "POST /api/v1/supply/receipts", Perm: auth.PermSupplyManage, Handler: sup.Receipt, Summary: "入库（上级配发或供应商）", Tag: "supply", In: supply.ReceiptInput{}, Out: supply.OpResult{}},
+		{Pattern: "POST /api/v1/supply/transfers", Perm: auth.PermSupplyManage, Handler: sup.Transfer, Summary: "调拨/出库到下级库点（未指定批号时先到期先出）", Tag: "supply", In: supply.TransferInput{}, Out: supply.OpResult{}},
+		{Pattern: "POST /api/v1/supply/stocktakes", Perm: auth.PermSupplyManage, Handler: sup.Stocktake, Summary: "盘点：按实盘数生成调整流水（有差异须填原因）", Tag: "supply", In: supply.StocktakeInput{}, Out: supply.OpResult{}},
+		{Pattern: "POST /api/v1/supply/dispense", Perm: auth.PermHealthWrite, Handler: sup.Dispense, Summary: "发放到人（记录知情选择的避孕方法）", Tag: "supply", In: supply.DispenseInput{}, Out: supply.OpResult{}},
+		{Pattern: "POST /api/v1/supply/moves/{id}/reverse", Perm: auth.PermSupplyManage, Handler: sup.Reverse, Summary: "冲正一条流水（新增反向流水，原流水保留）", Tag: "supply", In: supply.ReverseInput{}, Out: supply.OpResult{}},
+		{Pattern: "GET /api/v1/supply/machine-logs/template", Perm: auth.PermSupplyManage, Handler: sup.LogTemplate, Summary: "下载自助发放机日志模板（.xlsx 或 .csv）", Tag: "supply", Query: []string{"format"}},
+		{Pattern: "POST /api/v1/supply/machine-logs/import", Perm: auth.PermSupplyManage, Handler: sup.ImportLog, Summary: "导入自助发放机日志：预检（dry_run=1）或导入（dry_run=0）；multipart，字段 file；重复导入自动跳过", Tag: "supply", Out: supply.LogReport{}, Query: []string{"dry_run"}},
+		{Pattern: "GET /api/v1/supply/alerts", Perm: auth.PermSupplyManage, Handler: sup.Alerts, Summary: "低库存和近效期/已过期预警", Tag: "supply", Out: supply.Alerts{}, Query: []string{"division", "site_id", "days"}},
+		{Pattern: "GET /api/v1/supply/persons/{id}/methods", Perm: auth.PermHealthRead, Handler: sup.PersonMethods, Summary: "个人避孕方法登记和药具发放记录（记入审计）", Tag: "supply", Out: supply.PersonMethods{}},
+		{Pattern: "POST /api/v1/supply/persons/{id}/methods", Perm: auth.PermHealthWrite, Handler: sup.RecordMethod, Summary: "登记个人知情选择的避孕方法（结束原方法）", Tag: "supply", In: supply.OfficerMethodInput{}, Out: supply.MethodUse{}},
+		{Pattern: "GET /api/v1/supply/figures/methods", Perm: auth.PermHealthRead, Handler: sup.MethodFigures, Summary: "某日各避孕方法的使用人数", Tag: "supply", Out: supply.MethodCounts{}, Query: []string{"division", "date"}},
+		{Pattern: "GET /api/v1/supply/figures/dispensed", Perm: auth.PermStatsRead, Handler: sup.DispensedFigures, Summary: "期间内各药具发放数量（扣除冲正）", Tag: "supply", Out: supply.DispensedTotals{}, Query: []string{"division", "from", "to"}},
+
+		{Pattern: "GET /api/v1/appointments/enums", Perm: auth.PermHealthRead, Handler: appointment.ServeEnums, Summary: "预约服务枚举值及中文名称", Tag: "appointment", Out: appointment.Enums{}},
+		{Pattern: "GET /api/v1/appointments/slots", Perm: auth.PermHealthRead, Handler: apt.ListSlots, Summary: "查询预约时段（日期范围，含剩余名额）", Tag: "appointment", Out: httpx.List[appointment.Slot]{}, Query: []string{"from", "to", "kind", "status", "division", "page", "size"}},
+		{Pattern: "POST /api/v1/appointments/slots", Perm: auth.PermHealthWrite, Handler: apt.CreateSlots, Summary: "新增预约时段（repeat_weeks≥2 时每周重复，全部成功或全部不建）", Tag: "appointment", In: appointment.SlotInput{}, Out: httpx.List[appointment.Slot]{}},
+		{Pattern: "GET /api/v1/appointments/slots/{id}", Perm: auth.PermHealthRead, Handler: apt.GetSlot, Summary: "预约时段详情", Tag: "appointment", Out: appointment.Slot{}},
+		{Pattern: "POST /api/v1/appointments/slots/{id}/cancel", Perm: auth.PermHealthWrite, Handler: apt.CancelSlot, Summary: "取消时段及其全部未服务的预约（须带 version 和原因）", Tag: "appointment", In: appointment.CancelSlotInput{}, Out: appointment.Slot{}},
+		{Pattern: "GET /api/v1/appointments/slots/{id}/bookings", Perm: auth.PermHealthRead, Handler: apt.SlotBookings, Summary: "时段的预约名单（仅本辖区人员，记入审计）", Tag: "appointment", Out: httpx.List[appointment.Booking]{}},
+		{Pattern: "POST /api/v1/appointments/slots/{id}/bookings", Perm: auth.PermHealthWrite, Handler: apt.Book, Summary: "预约（request_key 相同的重复提交返回首次的预约，200）", Tag: "appointment", In: appointment.BookInput{}, Out: appointment.Booking{}},
+		{Pattern: "POST /api/v1/appointments/bookings/{id}/cancel", Perm: auth.PermHealthWrite, Handler: apt.CancelBooking, Summary: "取消预约（须填原因，释放名额）", Tag: "appointment", In: appointment.CancelInput{}, Out: appointment.Booking{}},
+		{Pattern: "POST /api/v1/appointments/bookings/{id}/attend", Perm: auth.PermHealthWrite, Handler: apt.Attend, Summary: "标记到场（预约日当天或之后）", Tag: "appointment", Out: appointment.Booking{}},
+		{Pattern: "POST /api/v1/appointments/bookings/{id}/no-show", Perm: auth.PermHealthWrite, Handler: apt.NoShow, Summary: "标记未到（预约日当天或之后）", Tag: "appointment", Out: appointment.Booking{}},
+		{Pattern: "GET /api/v1/appointments/persons/{id}/bookings", Perm: auth.PermHealthRead, Handler: apt.PersonBookings, Summary: "人员的预约记录（记入审计）", Tag: "appointment", Out: httpx.List[appointment.Booking]{}},
+		{Pattern: "GET /api/v1/appointments/schedule", Perm: auth.PermHealthRead, Handler: apt.Schedule, Summary: "某日预约日程表（可按服务站区划、服务方式筛选；记入审计）", Tag: "appointment", Out: appointment.Schedule{}, Query: []string{"date", "division", "kind"}},
+		{Pattern: "GET /api/v1/appointments/counts", Perm: auth.PermStatsRead, Handler: apt.Counts, Summary: "预约人数统计（按服务项目和状态，报表用）", Tag: "appointment", Out: appointment.Counts{}, Query: []string{"from", "to"}},
 	}
-	table = append(table, healthRoutes(a)...)
-	table = append(table, supplyRoutes(a)...)
-	return append(table, appointmentRoutes(a)...)
 }
 
 type healthStatus struct {

@@ -232,15 +232,7 @@ func TestRegistryScenarios(t *testing.T) {
 			t.Fatalf("birth orders: %v %v", f.child.BirthOrder, f.child2.BirthOrder)
 		}
 
-		scenarios := []struct {
-			name   string
-			user   string // "" = not signed in
-			method string
-			path   string
-			body   any
-			want   int
-			check  func(t *testing.T, body string)
-		}{
+		scenarios := []scenario{
 			{"anonymous list", "", "GET", "/api/v1/persons", nil, 401, nil},
 			{"owner reads", "villagea", "GET", person, nil, 200, func(t *testing.T, b string) {
 				if !strings.Contains(b, `"children":[`) || !strings.Contains(b, `"household_no":"341523100001-0001"`) {
@@ -381,29 +373,7 @@ func TestRegistryScenarios(t *testing.T) {
 			{"bad id", "villagea", "GET", "/api/v1/persons/abc", nil, 404, nil},
 		}
 		clients := map[string]*client{"": s.client(t)}
-		for _, sc := range scenarios {
-			t.Run(sc.name, func(t *testing.T) {
-				c, ok := clients[sc.user]
-				if !ok {
-					c = s.signIn(t, sc.user)
-					clients[sc.user] = c
-				}
-				c.t = t
-				st, b := c.do(sc.method, sc.path, sc.body)
-				if st != sc.want {
-					t.Fatalf("status %d, want %d: %.300s", st, sc.want, b)
-				}
-				if sc.want >= 400 {
-					var e errorJSON
-					if err := json.Unmarshal([]byte(b), &e); err != nil || e.Error.Message == "" || e.Error.Code == "" {
-						t.Fatalf("error answer is not the envelope with a message: %.300s", b)
-					}
-				}
-				if sc.check != nil {
-					sc.check(t, b)
-				}
-			})
-		}
+		s.play(t, clients, scenarios)
 	})
 }
 
@@ -630,4 +600,49 @@ func wrongCheck(id string) string {
 		return "2"
 	}
 	return "1"
+}
+
+// scenario is one row of an HTTP scenario table: who calls what, the status
+// they must get, and what the answer must (not) contain.
+type scenario struct {
+	name   string
+	user   string // "" = not signed in
+	method string
+	path   string
+	body   any
+	want   int
+	check  func(t *testing.T, body string)
+}
+
+// play runs the rows in order as subtests, signing each user in once
+// (clients holds those already signed in). Every refusal must be the error
+// envelope with a Chinese message.
+func (s *testServer) play(t *testing.T, clients map[string]*client, rows []scenario) {
+	t.Helper()
+	if _, ok := clients[""]; !ok {
+		clients[""] = s.client(t)
+	}
+	for _, sc := range rows {
+		t.Run(sc.name, func(t *testing.T) {
+			c, ok := clients[sc.user]
+			if !ok {
+				c = s.signIn(t, sc.user)
+				clients[sc.user] = c
+			}
+			c.t = t
+			st, b := c.do(sc.method, sc.path, sc.body)
+			if st != sc.want {
+				t.Fatalf("%s %s: status %d, want %d: %.300s", sc.method, sc.path, st, sc.want, b)
+			}
+			if sc.want >= 400 {
+				var e errorJSON
+				if err := json.Unmarshal([]byte(b), &e); err != nil || e.Error.Message == "" || e.Error.Code == "" {
+					t.Fatalf("error answer is not the envelope with a code and a message: %.300s", b)
+				}
+			}
+			if sc.check != nil {
+				sc.check(t, b)
+			}
+		})
+	}
 }

@@ -82,15 +82,7 @@ func TestSupplyScenarios(t *testing.T) {
 		roomA := fmt.Sprintf("/api/v1/supply/sites/%d", sp.roomA)
 		logFile := []byte("机器编号,发放时间,药具编码,数量,批号,服务卡号\nJQ-0001,2026-01-05 08:15:30,BYT01,1,,\n")
 
-		scenarios := []struct {
-			name   string
-			user   string
-			method string
-			path   string
-			body   any
-			want   int
-			check  func(t *testing.T, body string)
-		}{
+		scenarios := []scenario{
 			{"anonymous stock", "", "GET", "/api/v1/supply/stock", nil, 401, nil},
 			{"anonymous dispense", "", "POST", "/api/v1/supply/dispense", dispense, 401, nil},
 			{"anonymous person methods", "", "GET", person, nil, 401, nil},
@@ -180,29 +172,7 @@ func TestSupplyScenarios(t *testing.T) {
 			{"bad id", "villagea", "GET", "/api/v1/supply/sites/abc", nil, 404, nil},
 		}
 		clients := map[string]*client{"": s.client(t), "villagea": va}
-		for _, sc := range scenarios {
-			t.Run(sc.name, func(t *testing.T) {
-				c, ok := clients[sc.user]
-				if !ok {
-					c = s.signIn(t, sc.user)
-					clients[sc.user] = c
-				}
-				c.t = t
-				st, b := c.do(sc.method, sc.path, sc.body)
-				if st != sc.want {
-					t.Fatalf("status %d, want %d: %.300s", st, sc.want, b)
-				}
-				if sc.want >= 400 {
-					var e errorJSON
-					if err := json.Unmarshal([]byte(b), &e); err != nil || e.Error.Message == "" {
-						t.Fatalf("error answer is not the envelope with a message: %.300s", b)
-					}
-				}
-				if sc.check != nil {
-					sc.check(t, b)
-				}
-			})
-		}
+		s.play(t, clients, scenarios)
 
 		// A machine log: checked, imported, and a second import adds nothing.
 		var rep struct {

@@ -3,7 +3,9 @@ package account
 import (
 	"net/http"
 
+	"jisheng/internal/apperr"
 	"jisheng/internal/auth"
+	"jisheng/internal/division"
 	"jisheng/internal/httpx"
 )
 
@@ -165,4 +167,18 @@ func (h *Handlers) Unlock(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.WriteHeader(http.StatusNoContent)
+}
+
+// Officers answers GET …?division=CODE: the officers in the caller's area
+// who serve that division, for handing work to one of them.
+func (h *Handlers) Officers(w http.ResponseWriter, r *http.Request) {
+	p := auth.From(r.Context())
+	code := r.URL.Query().Get("division")
+	d, err := division.Get(r.Context(), h.svc.db.Reader(), code)
+	if err != nil || !p.Covers(d.Path) {
+		httpx.WriteError(w, r, &apperr.Error{Code: apperr.NotFound, Field: "division", Message: "区划不存在或不在您的管辖范围内"})
+		return
+	}
+	list, err := h.svc.OfficersFor(r.Context(), p, d.Path)
+	httpx.Reply(w, r, http.StatusOK, httpx.List[OfficerView]{Items: list, Total: len(list)}, err)
 }

@@ -269,3 +269,36 @@ func (s *Service) Officer(ctx context.Context, username string) (Officer, error)
 	o.Role = auth.Role(role)
 	return o, nil
 }
+
+// OfficerView is an officer as a picker lists them.
+type OfficerView struct {
+	Username    string    `json:"username"`
+	DisplayName string    `json:"display_name"`
+	Role        auth.Role `json:"role"`
+	RoleName    string    `json:"role_name"`
+	Division    string    `json:"division"`
+}
+
+// OfficersFor lists the active officers in p's area whose own area covers
+// the division at path: those work in a village can be handed to.
+func (s *Service) OfficersFor(ctx context.Context, p *auth.Principal, path string) ([]OfficerView, error) {
+	cond, args := db.Subtree("division_path", p.DivisionPath)
+	rows, err := s.db.Reader().Query(ctx, `SELECT username, display_name, role, division_code FROM users
+		WHERE status = ? AND role IN (?, ?, ?) AND substr(?, 1, length(division_path)) = division_path AND `+cond+`
+		ORDER BY length(division_path) DESC, username`,
+		append([]any{StatusActive, auth.RoleVillage, auth.RoleTownship, auth.RoleCounty, path}, args...)...)
+	if err != nil {
+		return nil, apperr.Wrap(err, "officers")
+	}
+	defer rows.Close()
+	out := []OfficerView{}
+	for rows.Next() {
+		var o OfficerView
+		if err := rows.Scan(&o.Username, &o.DisplayName, &o.Role, &o.Division); err != nil {
+			return nil, apperr.Wrap(err, "scan officer")
+		}
+		o.RoleName = o.Role.Name()
+		out = append(out, o)
+	}
+	return out, apperr.Wrap(rows.Err(), "officers")
+}

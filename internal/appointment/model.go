@@ -1,15 +1,14 @@
 package appointment
 
 import (
-	"jisheng/internal/choice"
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
-	"unicode/utf8"
 
 	"jisheng/internal/apperr"
 	"jisheng/internal/audit"
+	"jisheng/internal/check"
+	"jisheng/internal/choice"
 )
 
 func init() {
@@ -307,7 +306,7 @@ func cleanSlot(in SlotInput, today time.Time) (cleanedSlot, error) {
 	if c.Place == "" && c.Kind == Home {
 		c.Place = "入户服务"
 	}
-	if err := checkText("place", "服务地点", c.Place, maxPlace, true); err != nil {
+	if err := check.Text("place", "服务地点", c.Place, maxPlace, true); err != nil {
 		return c, err
 	}
 	if err := c.cleanTimes(); err != nil {
@@ -320,7 +319,7 @@ func cleanSlot(in SlotInput, today time.Time) (cleanedSlot, error) {
 	if c.Service, err = cleanService(c.Service, true); err != nil {
 		return c, err
 	}
-	if err := checkText("note", "备注", c.Note, maxNote, false); err != nil {
+	if err := check.Text("note", "备注", c.Note, maxNote, false); err != nil {
 		return c, err
 	}
 	return c, c.cleanDates(today)
@@ -371,23 +370,7 @@ func cleanService(s string, required bool) (string, error) {
 	if s == "" && required {
 		return s, apperr.InvalidField("service", "请填写服务项目")
 	}
-	return s, checkText("service", "服务项目", s, maxService, false)
-}
-
-// checkText checks a free-text field's presence, length and characters.
-func checkText(field, label, s string, limit int, required bool) error {
-	if required && s == "" {
-		return apperr.InvalidField(field, "请填写"+label)
-	}
-	if utf8.RuneCountInString(s) > limit {
-		return apperr.InvalidField(field, label+"不能超过 "+strconv.Itoa(limit)+" 个字")
-	}
-	for _, r := range s {
-		if unicode.IsControl(r) && r != '\n' && r != '\t' {
-			return apperr.InvalidField(field, label+"含有不允许的控制字符")
-		}
-	}
-	return nil
+	return s, check.Text("service", "服务项目", s, maxService, false)
 }
 
 // cleanBook validates a booking request.
@@ -403,7 +386,7 @@ func cleanBook(in BookInput) (BookInput, error) {
 	if in.Service, err = cleanService(in.Service, false); err != nil {
 		return in, err
 	}
-	return in, checkText("note", "备注", in.Note, maxNote, false)
+	return in, check.Text("note", "备注", in.Note, maxNote, false)
 }
 
 func validRequestKey(k string) bool {
@@ -422,7 +405,7 @@ func validRequestKey(k string) bool {
 // cleanReason validates the reason of a cancellation.
 func cleanReason(s string) (string, error) {
 	s = strings.TrimSpace(s)
-	return s, checkText("reason", "取消原因", s, maxReason, true)
+	return s, check.Text("reason", "取消原因", s, maxReason, true)
 }
 
 // dateRange validates a list's or count's date range; empty from means

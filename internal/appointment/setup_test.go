@@ -9,11 +9,9 @@ import (
 
 	"jisheng/internal/apperr"
 	"jisheng/internal/appointment"
-	"jisheng/internal/audit"
 	"jisheng/internal/auth"
 	"jisheng/internal/db"
 	"jisheng/internal/db/dbtest"
-	"jisheng/internal/fieldcrypt"
 	"jisheng/internal/registry"
 	"jisheng/internal/testfix"
 )
@@ -54,11 +52,7 @@ type env struct {
 func setup(t *testing.T, d *db.DB) *env {
 	t.Helper()
 	testfix.Divisions(t, d)
-	k, err := fieldcrypt.NewKeyring([]byte("0123456789abcdef0123456789abcdef"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	j, _ := audit.New(k.AuditKey(), audit.AlgHMACSHA256)
+	k, j := testfix.Keys(t)
 	c := &clock{t: day0}
 	return &env{d: d, reg: registry.NewService(d, j, k, c.now), svc: appointment.NewService(d, j, k, c.now), clock: c}
 }

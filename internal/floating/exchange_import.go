@@ -12,6 +12,7 @@ import (
 	"jisheng/internal/apperr"
 	"jisheng/internal/audit"
 	"jisheng/internal/auth"
+	"jisheng/internal/check"
 	"jisheng/internal/db"
 	"jisheng/internal/division"
 	"jisheng/internal/fieldcrypt"
@@ -280,7 +281,7 @@ func parseRow(cells []string, today time.Time) (exRow, error) {
 		return r, columnError(colRegistered, "应为 6 至 15 位区划代码")
 	}
 	r.place = cells[colPlace]
-	if err := checkText("place", exchangeHeader[colPlace], r.place, maxPlace, false); err != nil {
+	if err := check.Text("place", exchangeHeader[colPlace], r.place, maxPlace, false); err != nil {
 		return r, columnError(colPlace, apperr.As(err).Message)
 	}
 	r.liveCounty = cells[colLiveCounty]

@@ -24,8 +24,6 @@
 package floating
 
 import (
-	"jisheng/internal/choice"
-	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -33,6 +31,8 @@ import (
 
 	"jisheng/internal/apperr"
 	"jisheng/internal/audit"
+	"jisheng/internal/check"
+	"jisheng/internal/choice"
 	"jisheng/internal/fieldcrypt"
 	"jisheng/internal/idno"
 )
@@ -245,10 +245,10 @@ func cleanEntry(dir string, in EntryInput, today time.Time) (cleanedEntry, error
 	if c.OtherCounty != "" && !isCountyCode(c.OtherCounty) {
 		return c, apperr.InvalidField("other_county", "区县代码应为 6 位数字，如 341522")
 	}
-	if err := checkText("place", placeLabel(dir), c.Place, maxPlace, true); err != nil {
+	if err := check.Text("place", placeLabel(dir), c.Place, maxPlace, true); err != nil {
 		return c, err
 	}
-	if err := checkText("note", "备注", c.Note, maxNote, false); err != nil {
+	if err := check.Text("note", "备注", c.Note, maxNote, false); err != nil {
 		return c, err
 	}
 	if c.Since == "" {
@@ -347,22 +347,6 @@ func checkName(name string) error {
 	return nil
 }
 
-// checkText checks a free-text field's presence, length and characters.
-func checkText(field, label, s string, max int, required bool) error {
-	if required && s == "" {
-		return apperr.InvalidField(field, "请填写"+label)
-	}
-	if utf8.RuneCountInString(s) > max {
-		return apperr.InvalidField(field, label+"不能超过 "+strconv.Itoa(max)+" 个字")
-	}
-	for _, r := range s {
-		if unicode.IsControl(r) && r != '\n' && r != '\t' {
-			return apperr.InvalidField(field, label+"含有不允许的控制字符")
-		}
-	}
-	return nil
-}
-
 func isCountyCode(s string) bool {
 	if len(s) != 6 || s == "000000" {
 		return false
@@ -402,7 +386,7 @@ func cleanEnd(in EndInput, since string, today time.Time) (EndInput, error) {
 	if in.EndedOn < since {
 		return in, apperr.InvalidField("ended_on", "结束日期不能早于流动日期 "+since)
 	}
-	return in, checkText("reason", "结束原因", in.Reason, maxReason, true)
+	return in, check.Text("reason", "结束原因", in.Reason, maxReason, true)
 }
 
 // cleanContact validates a contact record.
@@ -418,7 +402,7 @@ func cleanContact(in ContactInput, today time.Time) (ContactInput, error) {
 	if !methods.Has(in.Method) {
 		return in, apperr.InvalidField("method", "联系方式应为 "+methods.Values())
 	}
-	if err := checkText("content", "联系内容", in.Content, maxContent, true); err != nil {
+	if err := check.Text("content", "联系内容", in.Content, maxContent, true); err != nil {
 		return in, err
 	}
 	seen := map[string]bool{}

@@ -7,11 +7,9 @@ import (
 	"testing"
 	"time"
 
-	"jisheng/internal/audit"
 	"jisheng/internal/auth"
 	"jisheng/internal/db"
 	"jisheng/internal/db/dbtest"
-	"jisheng/internal/fieldcrypt"
 	"jisheng/internal/health"
 	"jisheng/internal/testfix"
 )
@@ -93,8 +91,8 @@ func benchTownship(b *testing.B, women, visits int) (*db.DB, *health.Service) {
 
 func setupBench(b *testing.B, d *db.DB, today time.Time) *health.Service {
 	b.Helper()
-	k := benchKeyring(b)
-	return health.NewService(d, benchJournal(b, k), k, func() time.Time { return today.Add(2 * time.Hour) })
+	k, j := testfix.Keys(b)
+	return health.NewService(d, j, k, func() time.Time { return today.Add(2 * time.Hour) })
 }
 
 func benchVillages(ctx context.Context, tx *db.Tx, n int) error {
@@ -168,22 +166,4 @@ func benchVisits(ctx context.Context, tx *db.Tx, women, visits int, today time.T
 		}
 	}
 	return nil
-}
-
-func benchKeyring(b *testing.B) *fieldcrypt.Keyring {
-	b.Helper()
-	k, err := fieldcrypt.NewKeyring([]byte("0123456789abcdef0123456789abcdef"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	return k
-}
-
-func benchJournal(b *testing.B, k *fieldcrypt.Keyring) *audit.Journal {
-	b.Helper()
-	j, err := audit.New(k.AuditKey(), audit.AlgHMACSHA256)
-	if err != nil {
-		b.Fatal(err)
-	}
-	return j
 }

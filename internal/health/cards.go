@@ -87,22 +87,11 @@ func (s *Service) IssueCard(ctx context.Context, in CardInput) (Card, error) {
 }
 
 func (s *Service) nextCardNo(ctx context.Context, tx *db.Tx, county string) (string, error) {
-	scope := "card/" + county
-	if err := tx.Lock(ctx, "health_counter/"+scope); err != nil {
+	n, err := nextNumber(ctx, tx, "card/"+county)
+	if err != nil {
 		return "", err
 	}
-	var last int
-	err := tx.QueryRow(ctx, `SELECT last FROM health_counters WHERE scope = ?`, scope).Scan(&last)
-	switch {
-	case errors.Is(err, sql.ErrNoRows):
-		_, err = tx.Exec(ctx, `INSERT INTO health_counters (scope, last) VALUES (?, 1)`, scope)
-	case err == nil:
-		_, err = tx.Exec(ctx, `UPDATE health_counters SET last = last + 1 WHERE scope = ?`, scope)
-	}
-	if err != nil {
-		return "", apperr.Wrap(err, "card counter")
-	}
-	body := fmt.Sprintf("%s%09d", county, last+1)
+	body := fmt.Sprintf("%s%09d", county, n)
 	return body + string(luhnDigit(body)), nil
 }
 

@@ -370,9 +370,18 @@ func (s *Service) regNumber(ctx context.Context, tx *db.Tx, p Program, person pe
 		return "", nil
 	}
 	county := countyOf(person.ResPath)
-	scope := "birth_reg/" + county + "/" + date[:4]
-	if err := tx.Lock(ctx, "health_counter/"+scope); err != nil {
+	n, err := nextNumber(ctx, tx, "birth_reg/"+county+"/"+date[:4])
+	if err != nil {
 		return "", err
+	}
+	return fmt.Sprintf("SY%s-%s-%06d", county, date[:4], n), nil
+}
+
+// nextNumber takes the next number of a sequence (1, 2, …), serialising
+// concurrent takers so no number is given twice.
+func nextNumber(ctx context.Context, tx *db.Tx, scope string) (int, error) {
+	if err := tx.Lock(ctx, "health_counter/"+scope); err != nil {
+		return 0, err
 	}
 	var last int
 	err := tx.QueryRow(ctx, `SELECT last FROM health_counters WHERE scope = ?`, scope).Scan(&last)
@@ -383,9 +392,9 @@ func (s *Service) regNumber(ctx context.Context, tx *db.Tx, p Program, person pe
 		_, err = tx.Exec(ctx, `UPDATE health_counters SET last = last + 1 WHERE scope = ?`, scope)
 	}
 	if err != nil {
-		return "", apperr.Wrap(err, "registration counter")
+		return 0, apperr.Wrap(err, "counter "+scope)
 	}
-	return fmt.Sprintf("SY%s-%s-%06d", county, date[:4], last+1), nil
+	return last + 1, nil
 }
 
 // countyOf is the county code of a division path (/34/3415/341523/…).

@@ -9,11 +9,9 @@ import (
 	"time"
 
 	"jisheng/internal/apperr"
-	"jisheng/internal/audit"
 	"jisheng/internal/auth"
 	"jisheng/internal/db"
 	"jisheng/internal/db/dbtest"
-	"jisheng/internal/fieldcrypt"
 	"jisheng/internal/health"
 	"jisheng/internal/idno"
 	"jisheng/internal/registry"
@@ -33,11 +31,7 @@ type env struct {
 func setup(t *testing.T, d *db.DB) *env {
 	t.Helper()
 	testfix.Divisions(t, d)
-	k, err := fieldcrypt.NewKeyring([]byte("0123456789abcdef0123456789abcdef"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	j, _ := audit.New(k.AuditKey(), audit.AlgHMACSHA256)
+	k, j := testfix.Keys(t)
 	now := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC) // a Monday
 	e := &env{d: d, clock: &now}
 	clock := func() time.Time { return *e.clock }

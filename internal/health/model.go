@@ -155,6 +155,7 @@ type WorkItem struct {
 	Name        string `json:"name"`
 	IDNumber    string `json:"id_number"`
 	Phone       string `json:"phone"`
+	Division    string `json:"division"` // the serving village's code
 	Village     string `json:"village"`
 	DueOn       string `json:"due_on"`
 	PlannedOn   string `json:"planned_on"`

@@ -173,7 +173,7 @@ func (s *Service) workCounts(ctx context.Context, conds []string, args []any, to
 // cases of the rest of the area are never joined.
 func (s *Service) workItems(ctx context.Context, conds []string, args []any, f WorkFilter, today string) ([]WorkItem, error) {
 	q := `SELECT v.id, v.case_id, v.program, v.kind, v.person_id, p.name, COALESCE(p.id_mask, ''), COALESCE(p.phone_mask, ''),
-		COALESCE(d.name, ''), v.due_on, v.planned_on, COALESCE(v.assigned_to, ''), v.version,
+		c.division_code, COALESCE(d.name, ''), v.due_on, v.planned_on, COALESCE(v.assigned_to, ''), v.version,
 		(SELECT COUNT(*) FROM health_contacts k WHERE k.visit_id = v.id)
 		FROM health_visits v JOIN persons p ON p.id = v.person_id
 		JOIN health_cases c ON c.id = v.case_id LEFT JOIN divisions d ON d.code = c.division_code
@@ -187,7 +187,7 @@ func (s *Service) workItems(ctx context.Context, conds []string, args []any, f W
 	for rows.Next() {
 		var w WorkItem
 		if err := rows.Scan(&w.VisitID, &w.CaseID, &w.Program, &w.Kind, &w.PersonID, &w.Name, &w.IDNumber, &w.Phone,
-			&w.Village, &w.DueOn, &w.PlannedOn, &w.AssignedTo, &w.Version, &w.Attempts); err != nil {
+			&w.Division, &w.Village, &w.DueOn, &w.PlannedOn, &w.AssignedTo, &w.Version, &w.Attempts); err != nil {
 			return nil, apperr.Wrap(err, "scan work item")
 		}
 		p, _ := ProgramOf(w.Program)

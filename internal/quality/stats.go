@@ -2,7 +2,6 @@ package quality
 
 import (
 	"context"
-	"jisheng/internal/figure"
 	"slices"
 	"strings"
 
@@ -10,6 +9,7 @@ import (
 	"jisheng/internal/auth"
 	"jisheng/internal/db"
 	"jisheng/internal/division"
+	"jisheng/internal/figure"
 )
 
 // Metrics are the data-quality figures of an area (domain reference §6):

@@ -9,6 +9,7 @@ import (
 	"jisheng/internal/apperr"
 	"jisheng/internal/audit"
 	"jisheng/internal/auth"
+	"jisheng/internal/check"
 	"jisheng/internal/db"
 )
 
@@ -49,16 +50,16 @@ func cleanItem(in ItemInput) (ItemInput, error) {
 	if !isCode(in.Code, 20) {
 		return in, apperr.InvalidField("code", "药具编码应为不超过 20 位的字母、数字、- 或 _，如 BYT01")
 	}
-	if err := checkText("name", "药具名称", in.Name, maxName, true); err != nil {
+	if err := check.Text("name", "药具名称", in.Name, maxName, true); err != nil {
 		return in, err
 	}
 	if !methods.Has(in.Method) || in.Method == MethodNone {
 		return in, apperr.InvalidField("method", "适用避孕方法应为 "+methods[:len(methods)-1].Values())
 	}
-	if err := checkText("spec", "规格", in.Spec, maxSpec, false); err != nil {
+	if err := check.Text("spec", "规格", in.Spec, maxSpec, false); err != nil {
 		return in, err
 	}
-	if err := checkText("unit", "单位", in.Unit, maxUnit, true); err != nil {
+	if err := check.Text("unit", "单位", in.Unit, maxUnit, true); err != nil {
 		return in, err
 	}
 	if in.LowStock == nil {

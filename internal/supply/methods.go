@@ -10,6 +10,7 @@ import (
 	"jisheng/internal/apperr"
 	"jisheng/internal/audit"
 	"jisheng/internal/auth"
+	"jisheng/internal/check"
 	"jisheng/internal/db"
 )
 
@@ -99,7 +100,7 @@ func cleanMethod(in MethodInput, today string) (MethodInput, error) {
 	if !useSources.Has(in.Source) {
 		return in, apperr.InvalidField("source", "登记来源应为 "+useSources.Values())
 	}
-	return in, checkText("note", "备注", in.Note, maxNote, false)
+	return in, check.Text("note", "备注", in.Note, maxNote, false)
 }
 
 // RecordMethod records in.Method as the person's method from in.Since,
@@ -245,7 +246,7 @@ func cleanDispense(in DispenseInput, today string) (DispenseInput, error) {
 	if in.Method != "" && (!methods.Has(in.Method) || in.Method == MethodNone) {
 		return in, apperr.InvalidField("method", "请选择领取人知情选择的避孕方法："+methods[:len(methods)-1].Values())
 	}
-	if err := checkText("note", "备注", in.Note, maxNote, false); err != nil {
+	if err := check.Text("note", "备注", in.Note, maxNote, false); err != nil {
 		return in, err
 	}
 	in.RequestKey, err = checkRequestKey(in.RequestKey)

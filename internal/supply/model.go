@@ -1,15 +1,14 @@
 package supply
 
 import (
-	"jisheng/internal/choice"
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
-	"unicode/utf8"
 
 	"jisheng/internal/apperr"
 	"jisheng/internal/audit"
+	"jisheng/internal/check"
+	"jisheng/internal/choice"
 )
 
 func init() {
@@ -63,14 +62,14 @@ const (
 var (
 	// methods are the contraceptive methods a person may choose, in the
 	// order forms and figures list them.
-	methods = enum{{"iud", "宫内节育器"}, {"female_sterilisation", "女性绝育"}, {"male_sterilisation", "男性绝育"},
-		{"implant", "皮下埋植"}, {"injection", "避孕针"}, {"oral", "口服避孕药"}, {"condom", "避孕套"},
-		{"spermicide", "外用避孕药"}, {"other", "其他"}, {MethodNone, "未避孕/停用"}}
-	siteKinds = enum{{SiteStation, "服务站"}, {SiteRoom, "村级药具室"}, {SiteMachine, "自助发放机"}}
-	moveKinds = enum{{KindReceipt, "入库"}, {KindTransfer, "调拨"}, {KindStocktake, "盘点调整"},
-		{KindDispense, "发放到人"}, {KindReversal, "冲正"}}
-	useSources  = enum{{SourceDispensing, "药具发放"}, {SourceProcedure, "手术记录"}, {SourceOfficer, "专干登记"}}
-	expiryKinds = enum{{ExpiryOK, "有效"}, {ExpiryNear, "近效期"}, {ExpiryExpired, "已过期"}}
+	methods = enum{{Value: "iud", Label: "宫内节育器"}, {Value: "female_sterilisation", Label: "女性绝育"}, {Value: "male_sterilisation", Label: "男性绝育"},
+		{Value: "implant", Label: "皮下埋植"}, {Value: "injection", Label: "避孕针"}, {Value: "oral", Label: "口服避孕药"}, {Value: "condom", Label: "避孕套"},
+		{Value: "spermicide", Label: "外用避孕药"}, {Value: "other", Label: "其他"}, {Value: MethodNone, Label: "未避孕/停用"}}
+	siteKinds = enum{{Value: SiteStation, Label: "服务站"}, {Value: SiteRoom, Label: "村级药具室"}, {Value: SiteMachine, Label: "自助发放机"}}
+	moveKinds = enum{{Value: KindReceipt, Label: "入库"}, {Value: KindTransfer, Label: "调拨"}, {Value: KindStocktake, Label: "盘点调整"},
+		{Value: KindDispense, Label: "发放到人"}, {Value: KindReversal, Label: "冲正"}}
+	useSources  = enum{{Value: SourceDispensing, Label: "药具发放"}, {Value: SourceProcedure, Label: "手术记录"}, {Value: SourceOfficer, Label: "专干登记"}}
+	expiryKinds = enum{{Value: ExpiryOK, Label: "有效"}, {Value: ExpiryNear, Label: "近效期"}, {Value: ExpiryExpired, Label: "已过期"}}
 )
 
 // Expiry statuses of a batch on a date.
@@ -147,22 +146,6 @@ func ExpiryStatus(expiry, today string, nearDays int) string {
 	return ExpiryOK
 }
 
-// checkText checks a free-text field's presence, length and characters.
-func checkText(field, label, s string, max int, required bool) error {
-	if required && s == "" {
-		return apperr.InvalidField(field, "请填写"+label)
-	}
-	if utf8.RuneCountInString(s) > max {
-		return apperr.InvalidField(field, label+"不能超过 "+strconv.Itoa(max)+" 个字")
-	}
-	for _, r := range s {
-		if unicode.IsControl(r) && r != '\n' && r != '\t' {
-			return apperr.InvalidField(field, label+"含有不允许的控制字符")
-		}
-	}
-	return nil
-}
-
 // isCode reports whether s is a short code of letters, digits, '-' and '_',
 // the shape catalogue and machine codes take on labels and in logs.
 func isCode(s string, max int) bool {
@@ -221,7 +204,7 @@ func checkQty(field string, n int) error {
 // where the caller may leave the choice of batch to FEFO.
 func checkBatchNo(field, s string) (string, error) {
 	s = strings.TrimSpace(s)
-	return s, checkText(field, "批号", s, maxBatch, false)
+	return s, check.Text(field, "批号", s, maxBatch, false)
 }
 
 // checkRequestKey checks the client's idempotency key: optional, short and

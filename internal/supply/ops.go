@@ -8,6 +8,7 @@ import (
 	"jisheng/internal/apperr"
 	"jisheng/internal/audit"
 	"jisheng/internal/auth"
+	"jisheng/internal/check"
 	"jisheng/internal/db"
 )
 
@@ -84,7 +85,7 @@ func cleanHeader(movedOn, note, key *string, lines int, today, noteField, noteLa
 		return err
 	}
 	*note = strings.TrimSpace(*note)
-	if err := checkText(noteField, noteLabel, *note, maxNote, false); err != nil {
+	if err := check.Text(noteField, noteLabel, *note, maxNote, false); err != nil {
 		return err
 	}
 	if *key, err = checkRequestKey(*key); err != nil {
@@ -107,7 +108,7 @@ func cleanReceipt(in ReceiptInput, today string) (ReceiptInput, error) {
 		return in, apperr.InvalidField("site_id", "请选择入库库点")
 	}
 	in.Supplier = strings.TrimSpace(in.Supplier)
-	if err := checkText("supplier", "来源（上级配发单位或供应商）", in.Supplier, maxName, true); err != nil {
+	if err := check.Text("supplier", "来源（上级配发单位或供应商）", in.Supplier, maxName, true); err != nil {
 		return in, err
 	}
 	for i := range in.Lines {
@@ -393,7 +394,7 @@ func setCounted(ctx context.Context, tx *db.Tx, site Site, b batch, book, counte
 // follows the same rule as any issue: it cannot go below zero.
 func (s *Service) Reverse(ctx context.Context, id int64, in ReverseInput) (OpResult, error) {
 	in.Reason = strings.TrimSpace(in.Reason)
-	if err := checkText("reason", "冲正原因", in.Reason, maxNote, true); err != nil {
+	if err := check.Text("reason", "冲正原因", in.Reason, maxNote, true); err != nil {
 		return OpResult{}, err
 	}
 	var err error

@@ -6,11 +6,9 @@ import (
 	"time"
 
 	"jisheng/internal/apperr"
-	"jisheng/internal/audit"
 	"jisheng/internal/auth"
 	"jisheng/internal/db"
 	"jisheng/internal/db/dbtest"
-	"jisheng/internal/fieldcrypt"
 	"jisheng/internal/registry"
 	"jisheng/internal/supply"
 	"jisheng/internal/testfix"
@@ -30,11 +28,7 @@ type env struct {
 func setup(t *testing.T, d *db.DB) env {
 	t.Helper()
 	testfix.Divisions(t, d)
-	k, err := fieldcrypt.NewKeyring([]byte("0123456789abcdef0123456789abcdef"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	j, _ := audit.New(k.AuditKey(), audit.AlgHMACSHA256)
+	k, j := testfix.Keys(t)
 	clock := func() time.Time { return today }
 	return env{d: d, reg: registry.NewService(d, j, k, clock), svc: supply.NewService(d, j, k, clock)}
 }

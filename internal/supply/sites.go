@@ -8,6 +8,7 @@ import (
 	"jisheng/internal/apperr"
 	"jisheng/internal/audit"
 	"jisheng/internal/auth"
+	"jisheng/internal/check"
 	"jisheng/internal/db"
 	"jisheng/internal/division"
 )
@@ -68,7 +69,7 @@ func cleanSite(in SiteInput) (SiteInput, error) {
 	if !siteKinds.Has(in.Kind) {
 		return in, apperr.InvalidField("kind", "库点类型应为 "+siteKinds.Values())
 	}
-	if err := checkText("name", "库点名称", in.Name, maxName, true); err != nil {
+	if err := check.Text("name", "库点名称", in.Name, maxName, true); err != nil {
 		return in, err
 	}
 	if in.Kind == SiteMachine && !isCode(in.MachineCode, maxCode) {

@@ -9,8 +9,10 @@ import (
 	"context"
 	"testing"
 
+	"jisheng/internal/audit"
 	"jisheng/internal/auth"
 	"jisheng/internal/db"
+	"jisheng/internal/fieldcrypt"
 )
 
 // Real NBS 2023 codes used by the fixture.
@@ -112,4 +114,23 @@ func Ctx(role auth.Role, code string) context.Context {
 // administrator above every division.
 func CLI() context.Context {
 	return auth.WithPrincipal(context.Background(), auth.Operator("test"))
+}
+
+// testKey is the field-encryption key of every test: fixed, so a failing
+// test's database can be opened again with it.
+var testKey = []byte("0123456789abcdef0123456789abcdef")
+
+// Keys returns the tests' field-encryption keyring and an audit journal
+// keyed from it.
+func Keys(t testing.TB) (*fieldcrypt.Keyring, *audit.Journal) {
+	t.Helper()
+	k, err := fieldcrypt.NewKeyring(testKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	j, err := audit.New(k.AuditKey(), audit.AlgHMACSHA256)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return k, j
 }

@@ -24,6 +24,10 @@ export function clearHealthCatalog() {
 export const getWorkList = (query, opts) => api.get('/api/v1/health/worklist', query, opts)
 export const recordContact = (visitId, body) => api.post(`/api/v1/health/visits/${visitId}/contacts`, body)
 export const rescheduleVisit = (visitId, body) => api.post(`/api/v1/health/visits/${visitId}/reschedule`, body)
+/** Hands a visit to an officer; an empty username hands it back to the village. */
+export const assignVisit = (visitId, body) => api.post(`/api/v1/health/visits/${visitId}/assign`, body)
+/** The officers in the user's area who serve a village. */
+export const officersFor = (division) => api.get('/api/v1/health/officers', { division })
 
 export const listCases = (query, opts) => api.get('/api/v1/health/cases', query, opts)
 export const openCase = (body) => api.post('/api/v1/health/cases', body)
