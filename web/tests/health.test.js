@@ -447,6 +447,36 @@ describe('WorkList', () => {
     expect(card(wrapper, 1).text()).toContain('已尝试 1 次')
     wrapper.unmount()
   })
+
+  it("lists the officers of the visit's village and saves the choice with the version it read", async () => {
+    items = [workItem(1, { division: '341523100001', assigned_to: 'villagea', version: 4 })]
+    const api = install()
+    const assigned = []
+    const real = api.getMockImplementation()
+    api.mockImplementation(async (url, init = {}) => {
+      if (String(url).includes('/api/v1/health/officers')) {
+        return new Response(JSON.stringify({ items: [{ username: 'villagea', display_name: '东苑专干', role: 'village', role_name: '村计生专干' }], total: 1 }),
+          { status: 200, headers: { 'Content-Type': 'application/json' } })
+      }
+      if (String(url).includes('/assign')) {
+        assigned.push(JSON.parse(init.body))
+        return new Response(JSON.stringify({ id: 1, assigned_to: '', version: 5 }), { status: 200, headers: { 'Content-Type': 'application/json' } })
+      }
+      return real(url, init)
+    })
+    const { wrapper } = await mountAt('/worklist', 'worklist', '/worklist', WorkList)
+    const btn = card(wrapper, 1).find('[data-test="visit-assign"]')
+    expect(btn.text()).toBe('负责人 villagea')
+    await btn.trigger('click')
+    await settle()
+    const officersCall = api.mock.calls.map((c) => String(c[0])).find((u) => u.includes('/api/v1/health/officers'))
+    expect(officersCall).toContain('division=341523100001')
+    expect(document.querySelector('[data-test="assign-dialog"]').textContent).toContain('东苑社区居委会')
+    document.querySelector('[data-test="assign-save"]').click()
+    await settle()
+    expect(assigned).toEqual([{ username: 'villagea', version: 4 }])
+    wrapper.unmount()
+  })
 })
 
 describe('CaseDetail', () => {
