@@ -57,9 +57,12 @@ test-web: $(NPM_STAMP)
 test-e2e: build
 	scripts/e2e.sh $(BIN)
 
-# Benchmarks on a 1,000,000-person demo county (takes a few minutes the first time).
+# Benchmarks on a 1,000,000-person demo county (takes a few minutes the first
+# time), then the work list of a township with 20,000 women and 50,000
+# scheduled visits (target: under 50 ms).
 bench: build
 	$(BIN) bench --db data/bench.db --persons 1000000
+	$(GO) test -run '^$$' -bench WorkList -benchtime 30x ./internal/health
 
 clean:
 	rm -rf bin web/dist $(DIVISIONS)
