@@ -14,6 +14,7 @@ import (
 	"jisheng/internal/appointment"
 	"jisheng/internal/audit"
 	"jisheng/internal/auth"
+	"jisheng/internal/benefit"
 	"jisheng/internal/db"
 	"jisheng/internal/fieldcrypt"
 	"jisheng/internal/floating"
@@ -42,6 +43,7 @@ type app struct {
 	health   *health.Service
 	supply   *supply.Service
 	appoint  *appointment.Service
+	benefit  *benefit.Service
 
 	importLimit int64 // largest upload accepted for import, bytes; 0 means the default
 }
@@ -128,7 +130,8 @@ func assemble(ctx context.Context, d *db.DB, keyFile string) (*app, error) {
 		quality:  quality.NewService(d, j, keys, nil),
 		health:   health.NewService(d, j, keys, nil),
 		supply:   supply.NewService(d, j, keys, nil),
-		appoint:  appointment.NewService(d, j, keys, nil)}
+		appoint:  appointment.NewService(d, j, keys, nil),
+		benefit:  benefit.NewService(d, j, nil)}
 	a.health.OnStep(a.procedureSetsMethod)
 	a.health.SetOfficers(func(ctx context.Context, name string) (health.Officer, error) {
 		o, err := a.accounts.Officer(ctx, name)

@@ -7,6 +7,7 @@ import (
 	"jisheng/internal/appointment"
 	"jisheng/internal/audit"
 	"jisheng/internal/auth"
+	"jisheng/internal/benefit"
 	"jisheng/internal/division"
 	"jisheng/internal/floating"
 	"jisheng/internal/health"
@@ -30,6 +31,7 @@ func routes(a *app) []httpx.Route {
 	hs := health.NewHandlers(a.health)
 	sup := supply.NewHandlers(a.supply)
 	apt := appointment.NewHandlers(a.appoint)
+	ben := benefit.NewHandlers(a.benefit)
 	const (
 		S  = httpx.Signed
 		P  = httpx.Public
@@ -161,6 +163,11 @@ func routes(a *app) []httpx.Route {
 		{Pattern: "GET /api/v1/appointments/persons/{id}/bookings", Perm: auth.PermHealthRead, Handler: apt.PersonBookings, Summary: "人员的预约记录（记入审计）", Tag: "appointment", Out: httpx.List[appointment.Booking]{}},
 		{Pattern: "GET /api/v1/appointments/schedule", Perm: auth.PermHealthRead, Handler: apt.Schedule, Summary: "某日预约日程表（可按服务站区划、服务方式筛选；记入审计）", Tag: "appointment", Out: appointment.Schedule{}, Query: []string{"date", "division", "kind"}},
 		{Pattern: "GET /api/v1/appointments/counts", Perm: auth.PermStatsRead, Handler: apt.Counts, Summary: "预约人数统计（按服务项目和状态，报表用）", Tag: "appointment", Out: appointment.Counts{}, Query: []string{"from", "to"}},
+
+		{Pattern: "GET /api/v1/benefit/programs", Perm: auth.PermBenefitRead, Handler: ben.Programs, Summary: "待遇项目及本县现行参数（金额、年龄、日期，含层级和依据）", Tag: "benefit", Out: httpx.List[benefit.ProgramParams]{}, Query: []string{"date"}},
+		{Pattern: "PUT /api/v1/benefit/params", Perm: auth.PermBenefitWrite, Handler: ben.SetParam, Summary: "设置本县参数层（加发、放宽条件；已用于测算的版本不可改）", Tag: "benefit", In: benefit.Param{}, Out: benefit.Param{}},
+		{Pattern: "POST /api/v1/benefit/facts", Perm: auth.PermBenefitWrite, Handler: ben.Attest, Summary: "登记核实信息（光荣证、残疾等级、并发症、1973至2001年生育情况）", Tag: "benefit", In: benefit.AttestInput{}, Out: benefit.AttestInput{}},
+		{Pattern: "POST /api/v1/benefit/evaluate", Perm: auth.PermBenefitWrite, Handler: ben.Evaluate, Summary: "资格测算：是否符合、金额、逐条理由和参数版本（结果留存，记入审计）", Tag: "benefit", In: benefit.EvaluateInput{}, Out: benefit.StoredDecision{}},
 	}
 }
 

@@ -31,6 +31,8 @@ const (
 	PermHealthRead     Permission = "health.read"     // health service records (every view audited)
 	PermHealthWrite    Permission = "health.write"    // record services, visits and appointments
 	PermSupplyManage   Permission = "supply.manage"   // contraceptive stock: receipts, issues, transfers, stock-takes
+	PermBenefitRead    Permission = "benefit.read"    // benefit programs, parameters and decisions
+	PermBenefitWrite   Permission = "benefit.write"   // attest facts and run eligibility for persons
 )
 
 // Roles lists every role in the order shown to users.
@@ -52,12 +54,13 @@ var roleNames = map[Role]string{
 var rolePerms = map[Role][]Permission{
 	RoleSysadmin: {PermStatsRead, PermUsersManage, PermAuditRead, PermDivisionManage},
 	RoleCounty: {PermStatsRead, PermRegistryRead, PermRegistryWrite, PermRegistryUnmask,
-		PermUsersManage, PermAuditRead, PermDivisionManage, PermHealthRead, PermHealthWrite, PermSupplyManage},
+		PermUsersManage, PermAuditRead, PermDivisionManage, PermHealthRead, PermHealthWrite, PermSupplyManage,
+		PermBenefitRead, PermBenefitWrite},
 	RoleTownship: {PermStatsRead, PermRegistryRead, PermRegistryWrite, PermRegistryUnmask,
-		PermHealthRead, PermHealthWrite, PermSupplyManage},
+		PermHealthRead, PermHealthWrite, PermSupplyManage, PermBenefitRead, PermBenefitWrite},
 	RoleVillage: {PermStatsRead, PermRegistryRead, PermRegistryWrite, PermRegistryUnmask,
-		PermHealthRead, PermHealthWrite, PermSupplyManage},
-	RoleViewer: {PermStatsRead, PermRegistryRead},
+		PermHealthRead, PermHealthWrite, PermSupplyManage, PermBenefitRead, PermBenefitWrite},
+	RoleViewer: {PermStatsRead, PermRegistryRead, PermBenefitRead},
 }
 
 // Name is the Chinese name of the role.

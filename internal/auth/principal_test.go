@@ -22,6 +22,9 @@ func TestRolePermissions(t *testing.T) {
 		{RoleSysadmin, PermHealthRead, false},
 		{RoleVillage, PermHealthWrite, true},
 		{RoleTownship, PermSupplyManage, true},
+		{RoleViewer, PermBenefitRead, true}, // leaders read benefit lists, which are posted publicly anyway
+		{RoleViewer, PermBenefitWrite, false},
+		{RoleSysadmin, PermBenefitRead, false},
 		{Role("boss"), PermStatsRead, false},
 	}
 	for _, c := range cases {

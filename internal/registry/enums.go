@@ -61,7 +61,7 @@ var (
 	auditEntities = enum{{"person", "人员"}, {"household", "户"}, {"floating", "流动人口登记"},
 		{"health_case", "服务个案"}, {"health_visit", "随访"}, {"service_card", "服务卡"}, {"health_task", "年度任务数"},
 		{"appointment_slot", "预约时段"}, {"appointment_booking", "预约"},
-		{"supply", "药具流水"}, {"supply_item", "药具目录"}, {"supply_site", "药具库点"},
+		{"supply", "药具流水"}, {"supply_item", "药具目录"}, {"supply_site", "药具库点"}, {"benefit_param", "待遇参数"},
 		{"user", "用户"}, {"division", "区划"}, {"system", "系统"}}
 )
 

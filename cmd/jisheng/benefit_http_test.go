@@ -1,0 +1,67 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+)
+
+func TestBenefitScenarios(t *testing.T) {
+	engines(t, func(t *testing.T, dsn string) {
+		s := bootServer(t, dsn)
+		f := register(t, s)
+		// The fixture's mother (born 1990-03-07) has two children; her 特扶 and 奖扶 fail with reasons.
+		evaluate := func(program string, person int64, date string) map[string]any {
+			return map[string]any{"program": program, "person_id": person, "date": date}
+		}
+		s.play(t, map[string]*client{}, []scenario{
+			{"anonymous programs", "", "GET", "/api/v1/benefit/programs", nil, 401, nil},
+			{"sysadmin has no benefits", "admin", "GET", "/api/v1/benefit/programs", nil, 403, nil},
+			{"leaders read the programs", "viewer", "GET", "/api/v1/benefit/programs?date=2026-01-01", nil, 200, func(t *testing.T, b string) {
+				if !strings.Contains(b, `"code":"childcare"`) || !strings.Contains(b, `"key":"annual_amount","value":"360000"`) ||
+					!strings.Contains(b, "每孩每年3600元") {
+					t.Errorf("programs: %.600s", b)
+				}
+			}},
+			{"leaders do not evaluate", "viewer", "POST", "/api/v1/benefit/evaluate", evaluate("jiangfu", f.mother.ID, ""), 403, nil},
+			{"owner evaluates 奖扶", "villagea", "POST", "/api/v1/benefit/evaluate", evaluate("jiangfu", f.mother.ID, "2026-11-22"), 200, func(t *testing.T, b string) {
+				if !strings.Contains(b, `"eligible":false`) || !strings.Contains(b, `"code":"age","label":"年满规定年龄","passed":false`) ||
+					!strings.Contains(b, `"age":"36"`) || !strings.Contains(b, `"id":`) {
+					t.Errorf("jiangfu decision: %s", b)
+				}
+			}},
+			{"childcare for the younger child", "villagea", "POST", "/api/v1/benefit/evaluate", evaluate("childcare", f.child2.ID, "2024-06-01"), 200, func(t *testing.T, b string) {
+				if !strings.Contains(b, `"eligible":false`) || !strings.Contains(b, "育儿补贴已实施") {
+					t.Errorf("before the scheme: %s", b)
+				}
+			}},
+			{"another village evaluates", "villageb", "POST", "/api/v1/benefit/evaluate", evaluate("jiangfu", f.mother.ID, ""), 404, func(t *testing.T, b string) {
+				if !strings.Contains(b, `"field":"person_id"`) {
+					t.Errorf("field: %s", b)
+				}
+			}},
+			{"another village attests", "villageb", "POST", "/api/v1/benefit/facts", map[string]any{"person_id": f.mother.ID,
+				"key": "policy_compliant", "value": "yes", "evidence": "核实表"}, 404, nil},
+			{"attest", "villagea", "POST", "/api/v1/benefit/facts", map[string]any{"person_id": f.mother.ID,
+				"key": "policy_compliant", "value": "yes", "evidence": "核实表"}, 201, nil},
+			{"attest without evidence", "villagea", "POST", "/api/v1/benefit/facts", map[string]any{"person_id": f.mother.ID,
+				"key": "policy_compliant", "value": "yes"}, 400, nil},
+			{"unknown program", "villagea", "POST", "/api/v1/benefit/evaluate", evaluate("pension", f.mother.ID, ""), 400, nil},
+			{"bad date", "villagea", "POST", "/api/v1/benefit/evaluate", evaluate("jiangfu", f.mother.ID, "2026-02-30"), 400, nil},
+			{"village sets a parameter", "villagea", "PUT", "/api/v1/benefit/params", map[string]any{"program": "jiangfu",
+				"key": "topup_annual", "scope": county, "from": "2027-01-01", "value": "24000", "basis": "县文件"}, 403, nil},
+			{"county tops up", "county", "PUT", "/api/v1/benefit/params", map[string]any{"program": "jiangfu",
+				"key": "topup_annual", "scope": county, "from": "2027-01-01", "value": "24000", "basis": "县文件"}, 200, nil},
+			{"the top-up shows in 2027", "county", "GET", "/api/v1/benefit/programs?date=2027-01-01", nil, 200, func(t *testing.T, b string) {
+				if !strings.Contains(b, `"key":"topup_annual","value":"24000","scope":"341523","level":"county"`) {
+					t.Errorf("county layer: %.900s", b)
+				}
+			}},
+			{"the journal holds the decisions", "county", "GET", fmt.Sprintf("/api/v1/audit?entity=person&entity_id=%d&action=benefit.evaluate", f.mother.ID), nil, 200, func(t *testing.T, b string) {
+				if !strings.Contains(b, `"total":1`) || !strings.Contains(b, `"param_version":"annual_amount=96000@national/2012-01-01`) {
+					t.Errorf("journal: %.400s", b)
+				}
+			}},
+		})
+	})
+}

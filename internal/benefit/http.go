@@ -1,0 +1,99 @@
+package benefit
+
+import (
+	"net/http"
+	"time"
+
+	"jisheng/internal/auth"
+	"jisheng/internal/httpx"
+)
+
+// Handlers serves the benefit endpoints.
+type Handlers struct{ svc *Service }
+
+// NewHandlers returns the HTTP handlers over svc.
+func NewHandlers(svc *Service) *Handlers { return &Handlers{svc: svc} }
+
+// ProgramParams is a program with the parameter values in force for the
+// caller's county on a date, each with its layer and basis.
+type ProgramParams struct {
+	Program
+	Date   string       `json:"date"`
+	Values []ParamValue `json:"values"`
+}
+
+// ParamValue is one parameter as resolved.
+type ParamValue struct {
+	Key   string `json:"key"`
+	Value string `json:"value"`
+	Scope string `json:"scope"`
+	Level string `json:"level"`
+	From  string `json:"from"`
+	Basis string `json:"basis"`
+}
+
+// Programs answers GET /benefit/programs?date=: every program with the
+// values in force for the caller's county.
+func (h *Handlers) Programs(w http.ResponseWriter, r *http.Request) {
+	date := r.URL.Query().Get("date")
+	if _, err := time.Parse(time.DateOnly, date); err != nil {
+		date = h.svc.today()
+	}
+	county := countyOf(auth.From(r.Context()).DivisionPath)
+	var out []ProgramParams
+	for _, prog := range Programs() {
+		layers, err := h.svc.Layers(r.Context(), h.svc.db.Reader(), prog.Code)
+		if err != nil {
+			httpx.WriteError(w, r, err)
+			return
+		}
+		pp := ProgramParams{Program: prog, Date: date, Values: []ParamValue{}}
+		for _, key := range knownKeys(prog.Code) {
+			p := NewParams(prog.Code, county, date, layers)
+			if topUp(key) {
+				if p.Sum(key) == 0 {
+					continue
+				}
+			} else if _, ok := p.Get(key); !ok {
+				continue
+			}
+			for _, u := range p.Version() {
+				pp.Values = append(pp.Values, ParamValue{Key: u.Key, Value: u.Value, Scope: u.Scope, Level: Level(u.Scope),
+					From: u.From, Basis: p.Basis(u.Key)})
+			}
+		}
+		out = append(out, pp)
+	}
+	httpx.WriteJSON(w, http.StatusOK, httpx.List[ProgramParams]{Items: out, Total: len(out)})
+}
+
+// SetParam answers PUT /benefit/params.
+func (h *Handlers) SetParam(w http.ResponseWriter, r *http.Request) {
+	var in Param
+	err := httpx.DecodeJSON(w, r, &in)
+	if err == nil {
+		in, err = h.svc.SetParam(r.Context(), in)
+	}
+	httpx.Reply(w, r, http.StatusOK, in, err)
+}
+
+// Attest answers POST /benefit/facts.
+func (h *Handlers) Attest(w http.ResponseWriter, r *http.Request) {
+	var in AttestInput
+	err := httpx.DecodeJSON(w, r, &in)
+	if err == nil {
+		err = h.svc.Attest(r.Context(), in)
+	}
+	httpx.Reply(w, r, http.StatusCreated, in, err)
+}
+
+// Evaluate answers POST /benefit/evaluate with the stored decision.
+func (h *Handlers) Evaluate(w http.ResponseWriter, r *http.Request) {
+	var in EvaluateInput
+	err := httpx.DecodeJSON(w, r, &in)
+	var d StoredDecision
+	if err == nil {
+		d, err = h.svc.Evaluate(r.Context(), in)
+	}
+	httpx.Reply(w, r, http.StatusOK, d, err)
+}
