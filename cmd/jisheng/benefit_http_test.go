@@ -57,6 +57,24 @@ func TestBenefitScenarios(t *testing.T) {
 					t.Errorf("county layer: %.900s", b)
 				}
 			}},
+			{"sweep 育儿补贴", "villagea", "POST", "/api/v1/benefit/sweeps", map[string]any{"program": "childcare", "year": 2026}, 200, func(t *testing.T, b string) {
+				if !strings.Contains(b, `"added":`) {
+					t.Errorf("sweep: %s", b)
+				}
+			}},
+			{"apply twice", "villagea", "POST", "/api/v1/benefit/candidates", map[string]any{"program": "jiangfu", "year": 2026, "person_id": f.mother.ID}, 201, nil},
+			{"the second application", "villagea", "POST", "/api/v1/benefit/candidates", map[string]any{"program": "jiangfu", "year": 2026, "person_id": f.mother.ID}, 409, nil},
+			{"another village applies", "villageb", "POST", "/api/v1/benefit/candidates", map[string]any{"program": "jiangfu", "year": 2027, "person_id": f.mother.ID}, 404, nil},
+			{"the village queue", "villagea", "GET", "/api/v1/benefit/candidates?mine=1&program=jiangfu", nil, 200, func(t *testing.T, b string) {
+				if !strings.Contains(b, `"stage":"village_check"`) || !strings.Contains(b, `"eligible":false`) || strings.Contains(b, motherID) {
+					t.Errorf("queue: %s", b)
+				}
+			}},
+			{"another village's queue", "villageb", "GET", "/api/v1/benefit/candidates?program=jiangfu", nil, 200, func(t *testing.T, b string) {
+				if !strings.Contains(b, `"total":0`) {
+					t.Errorf("village B sees A's candidates: %s", b)
+				}
+			}},
 			{"the journal holds the decisions", "county", "GET", fmt.Sprintf("/api/v1/audit?entity=person&entity_id=%d&action=benefit.evaluate", f.mother.ID), nil, 200, func(t *testing.T, b string) {
 				if !strings.Contains(b, `"total":1`) || !strings.Contains(b, `"param_version":"annual_amount=96000@national/2012-01-01`) {
 					t.Errorf("journal: %.400s", b)

@@ -168,6 +168,11 @@ func routes(a *app) []httpx.Route {
 		{Pattern: "PUT /api/v1/benefit/params", Perm: auth.PermBenefitWrite, Handler: ben.SetParam, Summary: "设置本县参数层（加发、放宽条件；已用于测算的版本不可改）", Tag: "benefit", In: benefit.Param{}, Out: benefit.Param{}},
 		{Pattern: "POST /api/v1/benefit/facts", Perm: auth.PermBenefitWrite, Handler: ben.Attest, Summary: "登记核实信息（光荣证、残疾等级、并发症、1973至2001年生育情况）", Tag: "benefit", In: benefit.AttestInput{}, Out: benefit.AttestInput{}},
 		{Pattern: "POST /api/v1/benefit/evaluate", Perm: auth.PermBenefitWrite, Handler: ben.Evaluate, Summary: "资格测算：是否符合、金额、逐条理由和参数版本（结果留存，记入审计）", Tag: "benefit", In: benefit.EvaluateInput{}, Out: benefit.StoredDecision{}},
+		{Pattern: "POST /api/v1/benefit/sweeps", Perm: auth.PermBenefitWrite, Handler: ben.Sweep, Summary: "年度摸底：按规则在辖区内查找符合（或只缺核实信息）的对象，每人每项目每年只登记一次", Tag: "benefit", In: benefit.SweepInput{}, Out: benefit.SweepResult{}},
+		{Pattern: "POST /api/v1/benefit/candidates", Perm: auth.PermBenefitWrite, Handler: ben.Apply, Summary: "登记申请（与摸底产生同样的待遇对象，附资格测算）", Tag: "benefit", In: benefit.ApplicationInput{}, Out: benefit.Candidate{}},
+		{Pattern: "GET /api/v1/benefit/candidates", Perm: auth.PermBenefitRead, Handler: ben.Queue, Summary: "待遇对象；mine=1 为本人所在环节的审核队列", Tag: "benefit", Out: httpx.List[benefit.Candidate]{}, Query: []string{"program", "year", "stage", "division", "mine", "page", "size"}},
+		{Pattern: "GET /api/v1/benefit/candidates/{id}", Perm: auth.PermBenefitRead, Handler: ben.GetCandidate, Summary: "待遇对象详情", Tag: "benefit", Out: benefit.Candidate{}},
+		{Pattern: "POST /api/v1/benefit/candidates/{id}/review", Perm: auth.PermBenefitWrite, Handler: ben.Review, Summary: "审核：通过、驳回（须理由）、退回（须理由）或重新测算；须带 version", Tag: "benefit", In: benefit.ReviewInput{}, Out: benefit.Candidate{}},
 	}
 }
 

@@ -2,8 +2,10 @@ package benefit
 
 import (
 	"net/http"
+	"strconv"
 	"time"
 
+	"jisheng/internal/apperr"
 	"jisheng/internal/auth"
 	"jisheng/internal/httpx"
 )
@@ -96,4 +98,69 @@ func (h *Handlers) Evaluate(w http.ResponseWriter, r *http.Request) {
 		d, err = h.svc.Evaluate(r.Context(), in)
 	}
 	httpx.Reply(w, r, http.StatusOK, d, err)
+}
+
+// Sweep answers POST /benefit/sweeps.
+func (h *Handlers) Sweep(w http.ResponseWriter, r *http.Request) {
+	var in SweepInput
+	err := httpx.DecodeJSON(w, r, &in)
+	var res SweepResult
+	if err == nil {
+		res, err = h.svc.Sweep(r.Context(), in)
+	}
+	httpx.Reply(w, r, http.StatusOK, res, err)
+}
+
+// Apply answers POST /benefit/candidates.
+func (h *Handlers) Apply(w http.ResponseWriter, r *http.Request) {
+	var in ApplicationInput
+	err := httpx.DecodeJSON(w, r, &in)
+	var c Candidate
+	if err == nil {
+		c, err = h.svc.Apply(r.Context(), in)
+	}
+	httpx.Reply(w, r, http.StatusCreated, c, err)
+}
+
+// Queue answers GET /benefit/candidates.
+func (h *Handlers) Queue(w http.ResponseWriter, r *http.Request) {
+	pg, err := httpx.PageParams(r)
+	q := r.URL.Query()
+	year := 0
+	if err == nil && q.Get("year") != "" {
+		if year, err = strconv.Atoi(q.Get("year")); err != nil {
+			err = apperr.InvalidField("year", "年度应为四位数字")
+		}
+	}
+	var items []Candidate
+	var total int
+	if err == nil {
+		items, total, err = h.svc.Queue(r.Context(), QueueFilter{Program: q.Get("program"), Year: year, Stage: q.Get("stage"),
+			Division: q.Get("division"), Mine: q.Get("mine") == "1", Page: pg.Page, Size: pg.Size})
+	}
+	httpx.Reply(w, r, http.StatusOK, httpx.List[Candidate]{Items: items, Total: total}, err)
+}
+
+// GetCandidate answers GET /benefit/candidates/{id}.
+func (h *Handlers) GetCandidate(w http.ResponseWriter, r *http.Request) {
+	id, err := httpx.PathID(r, "id")
+	var c Candidate
+	if err == nil {
+		c, err = h.svc.Candidate(r.Context(), id)
+	}
+	httpx.Reply(w, r, http.StatusOK, c, err)
+}
+
+// Review answers POST /benefit/candidates/{id}/review.
+func (h *Handlers) Review(w http.ResponseWriter, r *http.Request) {
+	id, err := httpx.PathID(r, "id")
+	var in ReviewInput
+	if err == nil {
+		err = httpx.DecodeJSON(w, r, &in)
+	}
+	var c Candidate
+	if err == nil {
+		c, err = h.svc.Review(r.Context(), id, in)
+	}
+	httpx.Reply(w, r, http.StatusOK, c, err)
 }

@@ -197,33 +197,15 @@ type StoredDecision struct {
 // a date and keeps the decision with its reasons and parameter versions.
 func (s *Service) Evaluate(ctx context.Context, in EvaluateInput) (StoredDecision, error) {
 	pr := auth.From(ctx)
-	if _, ok := ProgramOf(in.Program); !ok {
-		return StoredDecision{}, apperr.InvalidField("program", "未知的待遇项目："+in.Program)
-	}
-	date := strings.TrimSpace(in.Date)
-	if date == "" {
-		date = s.today()
-	}
-	if t, err := time.Parse(time.DateOnly, date); err != nil || t.Format(time.DateOnly) != date {
-		return StoredDecision{}, apperr.InvalidField("date", "测算日期应为有效日期（如 2026-01-01）")
-	}
 	var out StoredDecision
 	err := s.db.Tx(ctx, func(tx *db.Tx) error {
-		f, path, err := LoadFacts(ctx, tx.Conn, pr, in.PersonID)
-		if err != nil {
-			return err
-		}
-		layers, err := s.Layers(ctx, tx.Conn, in.Program)
-		if err != nil {
-			return err
-		}
-		d, _ := Evaluate(in.Program, f, date, layers)
-		if out, err = s.store(ctx, tx, d, path); err != nil {
+		var err error
+		if out, _, err = s.decide(ctx, tx, pr, in); err != nil {
 			return err
 		}
 		return s.journal.Append(ctx, tx, audit.Entry{Action: "benefit.evaluate", Entity: "person", EntityID: fmt.Sprint(in.PersonID),
-			After: map[string]any{"program": d.Program, "date": date, "eligible": d.Eligible, "monthly_fen": d.MonthlyFen,
-				"annual_fen": d.AnnualFen, "decision_id": out.ID, "param_version": d.ParamVersion()}})
+			After: map[string]any{"program": out.Program, "date": out.Date, "eligible": out.Eligible, "monthly_fen": out.MonthlyFen,
+				"annual_fen": out.AnnualFen, "decision_id": out.ID, "param_version": out.ParamVersion()}})
 	})
 	return out, err
 }

@@ -1,0 +1,130 @@
+package benefit
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"strings"
+
+	"jisheng/internal/apperr"
+	"jisheng/internal/auth"
+	"jisheng/internal/db"
+)
+
+const candidateCols = `c.id, c.program, c.year, c.person_id, p.name, COALESCE(p.id_mask, ''), COALESCE(v.name, ''), c.applicant_id,
+	c.source, c.stage, c.decision_id, COALESCE(d.eligible, 0), COALESCE(d.reasons, '[]'), c.annual_fen, c.version, c.division_path`
+
+const candidateFrom = `benefit_candidates c JOIN persons p ON p.id = c.person_id
+	LEFT JOIN divisions v ON v.code = p.reg_division LEFT JOIN benefit_decisions d ON d.id = c.decision_id`
+
+func scanCandidate(sc interface{ Scan(...any) error }, extra ...any) (Candidate, error) {
+	var c Candidate
+	var applicant, decision sql.NullInt64
+	var eligible int
+	var reasons string
+	dest := append([]any{&c.ID, &c.Program, &c.Year, &c.PersonID, &c.Name, &c.IDNumber, &c.Village, &applicant, &c.Source,
+		&c.Stage, &decision, &eligible, &reasons, &c.AnnualFen, &c.Version, &c.path}, extra...)
+	if err := sc.Scan(dest...); err != nil {
+		return c, err
+	}
+	if applicant.Valid {
+		c.ApplicantID = &applicant.Int64
+	}
+	if decision.Valid {
+		c.DecisionID = &decision.Int64
+	}
+	c.Eligible = eligible == 1
+	var rs []Reason
+	if err := json.Unmarshal([]byte(reasons), &rs); err != nil {
+		return c, apperr.Wrap(err, "candidate reasons")
+	}
+	for _, r := range rs {
+		if !r.Passed {
+			c.Failed = append(c.Failed, r.Label)
+		}
+	}
+	prog, _ := ProgramOf(c.Program)
+	c.ProgramName, c.StageName = prog.Name, stageName(c.Stage)
+	return c, nil
+}
+
+func (s *Service) loadCandidate(ctx context.Context, c db.Conn, pr *auth.Principal, id int64) (Candidate, error) {
+	cond, args := db.Subtree("c.division_path", pr.DivisionPath)
+	k, err := scanCandidate(c.QueryRow(ctx, `SELECT `+candidateCols+` FROM `+candidateFrom+` WHERE c.id = ? AND `+cond,
+		append([]any{id}, args...)...))
+	return k, db.NotFound(err, "待遇对象不存在")
+}
+
+// Candidate answers one candidate in the caller's area.
+func (s *Service) Candidate(ctx context.Context, id int64) (Candidate, error) {
+	return s.loadCandidate(ctx, s.db.Reader(), auth.From(ctx), id)
+}
+
+// QueueFilter selects candidates.
+type QueueFilter struct {
+	Program  string
+	Year     int
+	Stage    string
+	Division string
+	Mine     bool // only the stage the caller decides
+	Page     int
+	Size     int
+}
+
+// Queue answers a page of candidates in the caller's area: with Mine, only
+// those at the stages the caller decides (a review queue).
+func (s *Service) Queue(ctx context.Context, f QueueFilter) ([]Candidate, int, error) {
+	pr := auth.From(ctx)
+	cond, args := db.Subtree("c.division_path", pr.DivisionPath)
+	conds := []string{cond}
+	if f.Program != "" {
+		conds, args = append(conds, "c.program = ?"), append(args, f.Program)
+	}
+	if f.Year != 0 {
+		conds, args = append(conds, "c.year = ?"), append(args, f.Year)
+	}
+	if f.Stage != "" {
+		if _, _, ok := StageOf(f.Stage); !ok && f.Stage != StagePayroll && f.Stage != StageRejected {
+			return nil, 0, apperr.InvalidField("stage", "未知的环节："+f.Stage)
+		}
+		conds, args = append(conds, "c.stage = ?"), append(args, f.Stage)
+	}
+	if f.Mine {
+		var mine []string
+		for _, st := range Stages {
+			if st.Role == pr.Role && strings.Count(pr.DivisionPath, "/")-1 == st.Level && !st.Posting {
+				mine = append(mine, st.Code)
+			}
+		}
+		if len(mine) == 0 {
+			return []Candidate{}, 0, nil
+		}
+		conds = append(conds, "c.stage IN ("+db.Placeholders(len(mine))+")")
+		for _, m := range mine {
+			args = append(args, m)
+		}
+	}
+	if f.Division != "" {
+		var path string
+		if err := s.db.Reader().QueryRow(ctx, `SELECT path FROM divisions WHERE code = ?`, f.Division).Scan(&path); err != nil || !pr.Covers(path) {
+			return nil, 0, &apperr.Error{Code: apperr.NotFound, Field: "division", Message: "区划不存在或不在您的管辖范围内"}
+		}
+		dc, da := db.Subtree("c.division_path", path)
+		conds, args = append(conds, dc), append(args, da...)
+	}
+	rows, err := s.db.Reader().Query(ctx, `SELECT `+candidateCols+`, COUNT(*) OVER() FROM `+candidateFrom+` WHERE `+
+		strings.Join(conds, " AND ")+` ORDER BY c.division_path, c.id LIMIT ? OFFSET ?`, append(args, f.Size, (f.Page-1)*f.Size)...)
+	if err != nil {
+		return nil, 0, apperr.Wrap(err, "candidate queue")
+	}
+	defer rows.Close()
+	out, total := []Candidate{}, 0
+	for rows.Next() {
+		c, err := scanCandidate(rows, &total)
+		if err != nil {
+			return nil, 0, apperr.Wrap(err, "scan candidate")
+		}
+		out = append(out, c)
+	}
+	return out, total, apperr.Wrap(rows.Err(), "candidate queue")
+}
