@@ -16,6 +16,19 @@ func TestBenefitScenarios(t *testing.T) {
 		}
 		s.play(t, map[string]*client{}, []scenario{
 			{"anonymous programs", "", "GET", "/api/v1/benefit/programs", nil, 401, nil},
+			{"the public page needs no session", "", "GET", "/api/v1/public/postings/nosuchcode", nil, 404, func(t *testing.T, b string) {
+				if !strings.Contains(b, "公示不存在") {
+					t.Errorf("public page: %s", b)
+				}
+			}},
+			{"a village posts an empty list", "villagea", "POST", "/api/v1/benefit/postings", map[string]any{"program": "jiangfu",
+				"year": 2026, "level": "village", "division": villageA}, 400, func(t *testing.T, b string) {
+				if !strings.Contains(b, "没有等待公示的对象") {
+					t.Errorf("empty posting: %s", b)
+				}
+			}},
+			{"another village posts A's list", "villageb", "POST", "/api/v1/benefit/postings", map[string]any{"program": "jiangfu",
+				"year": 2026, "level": "village", "division": villageA}, 404, nil},
 			{"sysadmin has no benefits", "admin", "GET", "/api/v1/benefit/programs", nil, 403, nil},
 			{"leaders read the programs", "viewer", "GET", "/api/v1/benefit/programs?date=2026-01-01", nil, 200, func(t *testing.T, b string) {
 				if !strings.Contains(b, `"code":"childcare"`) || !strings.Contains(b, `"key":"annual_amount","value":"360000"`) ||

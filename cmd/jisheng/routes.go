@@ -173,6 +173,13 @@ func routes(a *app) []httpx.Route {
 		{Pattern: "GET /api/v1/benefit/candidates", Perm: auth.PermBenefitRead, Handler: ben.Queue, Summary: "待遇对象；mine=1 为本人所在环节的审核队列", Tag: "benefit", Out: httpx.List[benefit.Candidate]{}, Query: []string{"program", "year", "stage", "division", "mine", "page", "size"}},
 		{Pattern: "GET /api/v1/benefit/candidates/{id}", Perm: auth.PermBenefitRead, Handler: ben.GetCandidate, Summary: "待遇对象详情", Tag: "benefit", Out: benefit.Candidate{}},
 		{Pattern: "POST /api/v1/benefit/candidates/{id}/review", Perm: auth.PermBenefitWrite, Handler: ben.Review, Summary: "审核：通过、驳回（须理由）、退回（须理由）或重新测算；须带 version", Tag: "benefit", In: benefit.ReviewInput{}, Out: benefit.Candidate{}},
+		{Pattern: "POST /api/v1/benefit/postings", Perm: auth.PermBenefitWrite, Handler: ben.OpenPosting, Summary: "发布公示：本级等待公示的对象名单快照（姓名、身份证号脱敏），公示期按参数", Tag: "benefit", In: benefit.PostingInput{}, Out: benefit.Posting{}},
+		{Pattern: "GET /api/v1/benefit/postings", Perm: auth.PermBenefitRead, Handler: ben.ListPostings, Summary: "公示列表", Tag: "benefit", Out: httpx.List[benefit.Posting]{}, Query: []string{"program", "year"}},
+		{Pattern: "GET /api/v1/benefit/postings/{id}", Perm: auth.PermBenefitRead, Handler: ben.GetPosting, Summary: "公示详情（名单和未处理异议数）", Tag: "benefit", Out: benefit.Posting{}},
+		{Pattern: "POST /api/v1/benefit/postings/{id}/close", Perm: auth.PermBenefitWrite, Handler: ben.ClosePosting, Summary: "公示期满且无未处理异议：名单内对象进入下一环节", Tag: "benefit", Out: benefit.Posting{}},
+		{Pattern: "POST /api/v1/benefit/postings/{id}/objections", Perm: auth.PermBenefitWrite, Handler: ben.RecordObjection, Summary: "登记公示异议（可匿名）", Tag: "benefit", In: benefit.ObjectionInput{}, Out: benefit.ObjectionAnswer{}},
+		{Pattern: "POST /api/v1/benefit/objections/{id}/settle", Perm: auth.PermBenefitWrite, Handler: ben.SettleObjection, Summary: "处理异议：成立则该对象退回核实、名单须重新公示", Tag: "benefit", In: benefit.SettleInput{}, Out: benefit.SettleInput{}},
+		{Pattern: "GET /api/v1/public/postings/{code}", Access: P, Handler: ben.PublicPosting, Summary: "公开的公示名单（无需登录，只读，已脱敏）", Tag: "benefit", Out: benefit.Posting{}},
 	}
 }
 

@@ -1,6 +1,7 @@
 package benefit_test
 
 import (
+	"context"
 	"testing"
 
 	"jisheng/internal/apperr"
@@ -63,6 +64,7 @@ func TestSweepApplyAndReview(t *testing.T) {
 		}
 		_, err = e.svc.Review(villageA(), c.ID, benefit.ReviewInput{Action: "approve", Version: c.Version})
 		wantCode(t, err, apperr.Conflict, "") // a posting ends by itself, not by a click
+		postAndClose(t, e, c.ID)
 
 		// An application for a resident who does not qualify starts at the village check with its reasons.
 		young, err := e.svc.Apply(villageA(), benefit.ApplicationInput{Program: benefit.JiangFu, Year: 2026, PersonID: father.ID + 3})
@@ -77,5 +79,104 @@ func TestSweepApplyAndReview(t *testing.T) {
 		wantCode(t, err, apperr.NotFound, "person_id")
 		_, err = e.svc.Apply(villageA(), benefit.ApplicationInput{Program: benefit.JiangFu, Year: 1999, PersonID: father.ID})
 		wantCode(t, err, apperr.Invalid, "year")
+	})
+}
+
+// postAndClose posts village A's list with one candidate, takes an
+// objection, settles it, and closes the posting once the window is over.
+func postAndClose(t *testing.T, e env, candidate int64) {
+	t.Helper()
+	in := benefit.PostingInput{Program: benefit.JiangFu, Year: 2026, Level: "village", Division: testfix.VillageA1}
+	_, err := e.svc.OpenPosting(villageB(), benefit.PostingInput{Program: benefit.JiangFu, Year: 2026, Level: "village", Division: testfix.VillageA1})
+	wantCode(t, err, apperr.NotFound, "division")
+	_, err = e.svc.OpenPosting(testfix.Ctx(auth.RoleTownship, testfix.TownA), benefit.PostingInput{Program: benefit.JiangFu,
+		Year: 2026, Level: "village", Division: testfix.VillageA1})
+	wantCode(t, err, apperr.Forbidden, "")
+	p, err := e.svc.OpenPosting(villageA(), in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Entries) != 1 || p.Entries[0].Name != "张*国" || p.StartsOn != "2026-11-22" || p.EndsOn != "2026-11-28" ||
+		p.Entries[0].AnnualFen != 96000 || p.ListVersion != 1 {
+		t.Fatalf("posting %+v", p)
+	}
+	_, err = e.svc.OpenPosting(villageA(), in)
+	wantCode(t, err, apperr.Conflict, "")
+	pub, err := e.svc.PublicPosting(context.Background(), p.PublicCode)
+	if err != nil || pub.Entries[0].CandidateID != 0 || pub.ID != 0 || pub.PublicCode != "" || pub.Entries[0].Name != "张*国" {
+		t.Fatalf("public page %+v %v", pub, err)
+	}
+	_, err = e.svc.ClosePosting(villageA(), p.ID)
+	wantCode(t, err, apperr.Conflict, "") // still within the window
+	objection, err := e.svc.RecordObjection(villageA(), p.ID, benefit.ObjectionInput{CandidateID: &candidate, Channel: "phone",
+		Anonymous: true, Objector: "should be dropped", Content: "反映其子女情况与登记不符"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	*e.now = e.now.AddDate(0, 0, 7) // 29 November: the window is over
+	_, err = e.svc.RecordObjection(villageA(), p.ID, benefit.ObjectionInput{Channel: "visit", Content: "迟到的异议"})
+	wantCode(t, err, apperr.Conflict, "")
+	_, err = e.svc.ClosePosting(villageA(), p.ID)
+	wantCode(t, err, apperr.Conflict, "") // an objection is open
+	err = e.svc.SettleObjection(villageA(), objection, benefit.SettleInput{Outcome: "dismissed"})
+	wantCode(t, err, apperr.Invalid, "resolution")
+	if err := e.svc.SettleObjection(villageA(), objection, benefit.SettleInput{Outcome: "dismissed",
+		Resolution: "经入户核实，子女情况与登记一致"}); err != nil {
+		t.Fatal(err)
+	}
+	if p, err = e.svc.ClosePosting(villageA(), p.ID); err != nil || p.Status != "closed" {
+		t.Fatalf("close: %+v %v", p, err)
+	}
+	c, err := e.svc.Candidate(villageA(), candidate)
+	if err != nil || c.Stage != "township_review" {
+		t.Fatalf("after the posting: %+v %v", c, err)
+	}
+}
+
+func TestUpheldObjectionForcesANewPosting(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		e := setup(t, d)
+		a := e.person(t, "甲父", "male", "1960-01-01", nil, nil)
+		e.person(t, "甲女", "female", "1990-01-01", nil, &a.ID)
+		b := e.person(t, "乙父", "male", "1961-01-01", nil, nil)
+		e.person(t, "乙子", "male", "1991-01-01", nil, &b.ID)
+		var ids []int64
+		for _, p := range []int64{a.ID, b.ID} {
+			e.attest(t, villageA(), p, benefit.AttestPolicyCompliant, "yes")
+			c, err := e.svc.Apply(villageA(), benefit.ApplicationInput{Program: benefit.JiangFu, Year: 2026, PersonID: p})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c, err = e.svc.Review(villageA(), c.ID, benefit.ReviewInput{Action: "approve", Version: c.Version}); err != nil {
+				t.Fatal(err)
+			}
+			ids = append(ids, c.ID)
+		}
+		in := benefit.PostingInput{Program: benefit.JiangFu, Year: 2026, Level: "village", Division: testfix.VillageA1}
+		p, err := e.svc.OpenPosting(villageA(), in)
+		if err != nil || len(p.Entries) != 2 {
+			t.Fatalf("posting: %+v %v", p, err)
+		}
+		obj, err := e.svc.RecordObjection(villageA(), p.ID, benefit.ObjectionInput{CandidateID: &ids[1], Channel: "letter",
+			Objector: "村民王某", Content: "其子已迁出且另有生育"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := e.svc.SettleObjection(villageA(), obj, benefit.SettleInput{Outcome: "upheld", Resolution: "经核实异议属实"}); err != nil {
+			t.Fatal(err)
+		}
+		if c, _ := e.svc.Candidate(villageA(), ids[1]); c.Stage != "village_check" {
+			t.Errorf("the objected candidate is at %s", c.Stage)
+		}
+		if old, _ := e.svc.Posting(villageA(), p.ID); old.Status != "superseded" {
+			t.Errorf("old posting %s", old.Status)
+		}
+		if _, err := e.svc.PublicPosting(context.Background(), p.PublicCode); err == nil {
+			t.Error("a superseded posting is still public")
+		}
+		p2, err := e.svc.OpenPosting(villageA(), in)
+		if err != nil || p2.ListVersion != 2 || len(p2.Entries) != 1 || p2.Entries[0].Name != "甲*" {
+			t.Fatalf("second version: %+v %v", p2, err)
+		}
 	})
 }

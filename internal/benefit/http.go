@@ -164,3 +164,80 @@ func (h *Handlers) Review(w http.ResponseWriter, r *http.Request) {
 	}
 	httpx.Reply(w, r, http.StatusOK, c, err)
 }
+
+// OpenPosting answers POST /benefit/postings.
+func (h *Handlers) OpenPosting(w http.ResponseWriter, r *http.Request) {
+	var in PostingInput
+	err := httpx.DecodeJSON(w, r, &in)
+	var p Posting
+	if err == nil {
+		p, err = h.svc.OpenPosting(r.Context(), in)
+	}
+	httpx.Reply(w, r, http.StatusCreated, p, err)
+}
+
+// ListPostings answers GET /benefit/postings.
+func (h *Handlers) ListPostings(w http.ResponseWriter, r *http.Request) {
+	year, _ := strconv.Atoi(r.URL.Query().Get("year"))
+	ps, err := h.svc.Postings(r.Context(), r.URL.Query().Get("program"), year)
+	httpx.Reply(w, r, http.StatusOK, httpx.List[Posting]{Items: ps, Total: len(ps)}, err)
+}
+
+// GetPosting answers GET /benefit/postings/{id}.
+func (h *Handlers) GetPosting(w http.ResponseWriter, r *http.Request) {
+	id, err := httpx.PathID(r, "id")
+	var p Posting
+	if err == nil {
+		p, err = h.svc.Posting(r.Context(), id)
+	}
+	httpx.Reply(w, r, http.StatusOK, p, err)
+}
+
+// ClosePosting answers POST /benefit/postings/{id}/close.
+func (h *Handlers) ClosePosting(w http.ResponseWriter, r *http.Request) {
+	id, err := httpx.PathID(r, "id")
+	var p Posting
+	if err == nil {
+		p, err = h.svc.ClosePosting(r.Context(), id)
+	}
+	httpx.Reply(w, r, http.StatusOK, p, err)
+}
+
+// ObjectionAnswer names the ticket an objection opened.
+type ObjectionAnswer struct {
+	ID int64 `json:"id"`
+}
+
+// RecordObjection answers POST /benefit/postings/{id}/objections.
+func (h *Handlers) RecordObjection(w http.ResponseWriter, r *http.Request) {
+	id, err := httpx.PathID(r, "id")
+	var in ObjectionInput
+	if err == nil {
+		err = httpx.DecodeJSON(w, r, &in)
+	}
+	var out ObjectionAnswer
+	if err == nil {
+		out.ID, err = h.svc.RecordObjection(r.Context(), id, in)
+	}
+	httpx.Reply(w, r, http.StatusCreated, out, err)
+}
+
+// SettleObjection answers POST /benefit/objections/{id}/settle.
+func (h *Handlers) SettleObjection(w http.ResponseWriter, r *http.Request) {
+	id, err := httpx.PathID(r, "id")
+	var in SettleInput
+	if err == nil {
+		err = httpx.DecodeJSON(w, r, &in)
+	}
+	if err == nil {
+		err = h.svc.SettleObjection(r.Context(), id, in)
+	}
+	httpx.Reply(w, r, http.StatusOK, in, err)
+}
+
+// PublicPosting answers GET /api/v1/public/postings/{code} without a
+// session: the masked list anyone may read during and after the posting.
+func (h *Handlers) PublicPosting(w http.ResponseWriter, r *http.Request) {
+	p, err := h.svc.PublicPosting(r.Context(), r.PathValue("code"))
+	httpx.Reply(w, r, http.StatusOK, p, err)
+}

@@ -80,3 +80,11 @@ var builtin = []Param{
 	{LocalGirl, "only_daughters", "", "2025-01-01", "yes", "县级项目示例：纯女户"},
 	{LocalGirl, "annual_amount", "", "2025-01-01", "50000", "县级项目示例：每人每年500元"},
 }
+
+// init gives every program its objection window (公示期), which a
+// province or county may lengthen.
+func init() {
+	for _, p := range programs {
+		builtin = append(builtin, Param{p.Code, "objection_days", "", "2004-01-01", "7", "公示期不少于7天"})
+	}
+}

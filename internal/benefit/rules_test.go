@@ -225,3 +225,12 @@ func TestParamsLayering(t *testing.T) {
 		}
 	}
 }
+
+func TestMaskName(t *testing.T) {
+	cases := map[string]string{"张三": "张*", "张建国": "张*国", "欧阳修文": "欧**文", "李": "李", "": "", " 王芳 ": "王*"}
+	for in, want := range cases {
+		if got := MaskName(in); got != want {
+			t.Errorf("MaskName(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -123,7 +123,7 @@ func checkParam(p Param) error {
 func checkValue(key, v string) error {
 	switch {
 	case strings.Contains(key, "amount") || strings.HasSuffix(key, "_monthly") || strings.HasPrefix(key, "topup_") ||
-		strings.HasSuffix(key, "_age") || key == "min_age" || key == "max_age":
+		strings.HasSuffix(key, "_age") || key == "min_age" || key == "max_age" || key == "objection_days":
 		if v == "" || strings.TrimLeft(v, "0123456789") != "" || len(v) > 9 {
 			return apperr.InvalidField("value", "金额（分）或年龄应为不小于 0 的整数")
 		}

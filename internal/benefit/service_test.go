@@ -27,14 +27,16 @@ func countyCtx() context.Context { return testfix.Ctx(auth.RoleCounty, testfix.C
 type env struct {
 	reg *registry.Service
 	svc *benefit.Service
+	now *time.Time
 }
 
 func setup(t *testing.T, d *db.DB) env {
 	t.Helper()
 	testfix.Divisions(t, d)
 	k, j := testfix.Keys(t)
-	clock := func() time.Time { return today }
-	return env{reg: registry.NewService(d, j, k, clock), svc: benefit.NewService(d, j, clock)}
+	now := today
+	clock := func() time.Time { return now }
+	return env{reg: registry.NewService(d, j, k, clock), svc: benefit.NewService(d, j, clock), now: &now}
 }
 
 func (e env) person(t *testing.T, name, sex, birth string, mother, father *int64) registry.Person {
