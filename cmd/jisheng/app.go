@@ -131,7 +131,7 @@ func assemble(ctx context.Context, d *db.DB, keyFile string) (*app, error) {
 		health:   health.NewService(d, j, keys, nil),
 		supply:   supply.NewService(d, j, keys, nil),
 		appoint:  appointment.NewService(d, j, keys, nil),
-		benefit:  benefit.NewService(d, j, nil)}
+		benefit:  benefit.NewService(d, j, keys, nil)}
 	a.health.OnStep(a.procedureSetsMethod)
 	a.health.SetOfficers(func(ctx context.Context, name string) (health.Officer, error) {
 		o, err := a.accounts.Officer(ctx, name)

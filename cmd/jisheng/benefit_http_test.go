@@ -88,6 +88,19 @@ func TestBenefitScenarios(t *testing.T) {
 					t.Errorf("village B sees A's candidates: %s", b)
 				}
 			}},
+			{"an account", "villagea", "POST", "/api/v1/benefit/accounts", map[string]any{"person_id": f.mother.ID, "bank": "舒城农商银行",
+				"account_name": "王秀英", "account_no": "6217 0000 1234 5678"}, 201, func(t *testing.T, b string) {
+				if strings.Contains(b, "6217000012345678") || !strings.Contains(b, "6217********5678") {
+					t.Errorf("account answered unmasked: %s", b)
+				}
+			}},
+			{"a village generates a payroll", "villagea", "POST", "/api/v1/benefit/cycles", map[string]any{"program": "jiangfu", "period": "2026-Q4"}, 403, nil},
+			{"the county generates an empty payroll", "county", "POST", "/api/v1/benefit/cycles", map[string]any{"program": "jiangfu", "period": "2026-Q4"}, 201, nil},
+			{"generating again returns it", "county", "POST", "/api/v1/benefit/cycles", map[string]any{"program": "jiangfu", "period": "2026-Q4"}, 200, func(t *testing.T, b string) {
+				if !strings.Contains(b, `"created":false`) {
+					t.Errorf("second generation: %s", b)
+				}
+			}},
 			{"the journal holds the decisions", "county", "GET", fmt.Sprintf("/api/v1/audit?entity=person&entity_id=%d&action=benefit.evaluate", f.mother.ID), nil, 200, func(t *testing.T, b string) {
 				if !strings.Contains(b, `"total":1`) || !strings.Contains(b, `"param_version":"annual_amount=96000@national/2012-01-01`) {
 					t.Errorf("journal: %.400s", b)

@@ -180,6 +180,8 @@ func routes(a *app) []httpx.Route {
 		{Pattern: "POST /api/v1/benefit/postings/{id}/objections", Perm: auth.PermBenefitWrite, Handler: ben.RecordObjection, Summary: "登记公示异议（可匿名）", Tag: "benefit", In: benefit.ObjectionInput{}, Out: benefit.ObjectionAnswer{}},
 		{Pattern: "POST /api/v1/benefit/objections/{id}/settle", Perm: auth.PermBenefitWrite, Handler: ben.SettleObjection, Summary: "处理异议：成立则该对象退回核实、名单须重新公示", Tag: "benefit", In: benefit.SettleInput{}, Out: benefit.SettleInput{}},
 		{Pattern: "GET /api/v1/public/postings/{code}", Access: P, Handler: ben.PublicPosting, Summary: "公开的公示名单（无需登录，只读，已脱敏）", Tag: "benefit", Out: benefit.Posting{}},
+		{Pattern: "POST /api/v1/benefit/accounts", Perm: auth.PermBenefitWrite, Handler: ben.SetAccount, Summary: "登记发放账户（银行卡或社保卡，加密保存、脱敏显示，记入审计）", Tag: "benefit", In: benefit.AccountInput{}, Out: benefit.AccountInput{}},
+		{Pattern: "POST /api/v1/benefit/cycles", Perm: auth.PermBenefitWrite, Handler: ben.GeneratePayroll, Summary: "生成发放批次（县级；同一项目同一期只生成一次，重复请求返回已有批次）", Tag: "benefit", In: benefit.CycleInput{}, Out: benefit.Cycle{}},
 	}
 }
 

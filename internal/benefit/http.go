@@ -241,3 +241,29 @@ func (h *Handlers) PublicPosting(w http.ResponseWriter, r *http.Request) {
 	p, err := h.svc.PublicPosting(r.Context(), r.PathValue("code"))
 	httpx.Reply(w, r, http.StatusOK, p, err)
 }
+
+// SetAccount answers POST /benefit/accounts.
+func (h *Handlers) SetAccount(w http.ResponseWriter, r *http.Request) {
+	var in AccountInput
+	err := httpx.DecodeJSON(w, r, &in)
+	if err == nil {
+		err = h.svc.SetAccount(r.Context(), in)
+	}
+	in.AccountNo = MaskAccount(NormalizeAccount(in.AccountNo))
+	httpx.Reply(w, r, http.StatusCreated, in, err)
+}
+
+// GeneratePayroll answers POST /benefit/cycles.
+func (h *Handlers) GeneratePayroll(w http.ResponseWriter, r *http.Request) {
+	var in CycleInput
+	err := httpx.DecodeJSON(w, r, &in)
+	var c Cycle
+	if err == nil {
+		c, err = h.svc.GeneratePayroll(r.Context(), in)
+	}
+	status := http.StatusCreated
+	if err == nil && !c.Created {
+		status = http.StatusOK
+	}
+	httpx.Reply(w, r, status, c, err)
+}

@@ -234,3 +234,15 @@ func TestMaskName(t *testing.T) {
 		}
 	}
 }
+
+func TestMaskAccount(t *testing.T) {
+	cases := map[string]string{"6217000012345678": "6217********5678", "62170000123": "6217***0123", "12345678": "********"}
+	for in, want := range cases {
+		if got := MaskAccount(NormalizeAccount(in)); got != want {
+			t.Errorf("MaskAccount(%q) = %q, want %q", in, got, want)
+		}
+	}
+	if got := MaskAccount(NormalizeAccount("6217 0000-1234 5678")); got != "6217********5678" {
+		t.Errorf("typed with spaces and dashes: %q", got)
+	}
+}

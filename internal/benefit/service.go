@@ -14,6 +14,7 @@ import (
 	"jisheng/internal/auth"
 	"jisheng/internal/check"
 	"jisheng/internal/db"
+	"jisheng/internal/fieldcrypt"
 )
 
 func init() {
@@ -28,15 +29,16 @@ func init() {
 type Service struct {
 	db      *db.DB
 	journal *audit.Journal
+	cipher  fieldcrypt.FieldCipher
 	now     func() time.Time
 }
 
 // NewService returns the benefit service; now may be nil for the real clock.
-func NewService(d *db.DB, j *audit.Journal, now func() time.Time) *Service {
+func NewService(d *db.DB, j *audit.Journal, c fieldcrypt.FieldCipher, now func() time.Time) *Service {
 	if now == nil {
 		now = time.Now
 	}
-	return &Service{db: d, journal: j, now: now}
+	return &Service{db: d, journal: j, cipher: c, now: now}
 }
 
 func (s *Service) today() string {

@@ -36,7 +36,7 @@ func setup(t *testing.T, d *db.DB) env {
 	k, j := testfix.Keys(t)
 	now := today
 	clock := func() time.Time { return now }
-	return env{reg: registry.NewService(d, j, k, clock), svc: benefit.NewService(d, j, clock), now: &now}
+	return env{reg: registry.NewService(d, j, k, clock), svc: benefit.NewService(d, j, k, clock), now: &now}
 }
 
 func (e env) person(t *testing.T, name, sex, birth string, mother, father *int64) registry.Person {

@@ -1,0 +1,132 @@
+package benefit_test
+
+import (
+	"context"
+	"testing"
+
+	"jisheng/internal/apperr"
+	"jisheng/internal/auth"
+	"jisheng/internal/benefit"
+	"jisheng/internal/db"
+	"jisheng/internal/db/dbtest"
+	"jisheng/internal/registry"
+	"jisheng/internal/testfix"
+)
+
+func townA() context.Context { return testfix.Ctx(auth.RoleTownship, testfix.TownA) }
+
+// approveToPayroll takes a candidate at the village check through every
+// stage, postings included, to payroll.
+func approveToPayroll(t *testing.T, e env, id int64) {
+	t.Helper()
+	step := func(ctx context.Context) {
+		t.Helper()
+		c, err := e.svc.Candidate(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.svc.Review(ctx, id, benefit.ReviewInput{Action: "approve", Version: c.Version}); err != nil {
+			t.Fatalf("approve at %s: %v", c.Stage, err)
+		}
+	}
+	post := func(ctx context.Context, level, division string) {
+		t.Helper()
+		p, err := e.svc.OpenPosting(ctx, benefit.PostingInput{Program: benefit.JiangFu, Year: 2026, Level: level, Division: division})
+		if err != nil {
+			t.Fatalf("%s posting: %v", level, err)
+		}
+		*e.now = e.now.AddDate(0, 0, 7)
+		if _, err := e.svc.ClosePosting(ctx, p.ID); err != nil {
+			t.Fatalf("close %s posting: %v", level, err)
+		}
+	}
+	step(villageA())
+	post(villageA(), "village", testfix.VillageA1)
+	step(townA())
+	step(countyCtx())
+	post(countyCtx(), "county", testfix.County)
+	if c, _ := e.svc.Candidate(countyCtx(), id); c.Stage != benefit.StagePayroll {
+		t.Fatalf("candidate at %s, want payroll", c.Stage)
+	}
+}
+
+func TestPayroll(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		e := setup(t, d)
+		father := e.person(t, "张建国", "male", "1960-03-01", nil, nil)
+		e.person(t, "张丽", "female", "1990-05-01", nil, &father.ID)
+		e.attest(t, villageA(), father.ID, benefit.AttestPolicyCompliant, "yes")
+		c, err := e.svc.Apply(villageA(), benefit.ApplicationInput{Program: benefit.JiangFu, Year: 2026, PersonID: father.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		approveToPayroll(t, e, c.ID)
+
+		cyc, err := e.svc.GeneratePayroll(countyCtx(), benefit.CycleInput{Program: benefit.JiangFu, Period: "2026-Q4"})
+		if err != nil || cyc.LineCount != 0 || len(cyc.Flags) != 1 || cyc.Flags[0].Reason != "缺少发放账户" {
+			t.Fatalf("without an account: %+v %v", cyc, err)
+		}
+		err = e.svc.SetAccount(villageA(), benefit.AccountInput{PersonID: father.ID, Bank: "舒城农商银行", AccountName: "张建国", AccountNo: "62170000123"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = e.svc.SetAccount(villageB(), benefit.AccountInput{PersonID: father.ID, Bank: "x", AccountName: "x", AccountNo: "62170000123"})
+		wantCode(t, err, apperr.NotFound, "person_id")
+		err = e.svc.SetAccount(villageA(), benefit.AccountInput{PersonID: father.ID, Bank: "x", AccountName: "x", AccountNo: "6217-abc"})
+		wantCode(t, err, apperr.Invalid, "account_no")
+
+		again, err := e.svc.GeneratePayroll(countyCtx(), benefit.CycleInput{Program: benefit.JiangFu, Period: "2026-Q4"})
+		if err != nil || again.ID != cyc.ID || again.Created {
+			t.Fatalf("a second generation made a new cycle: %+v %v", again, err)
+		}
+		nov, err := e.svc.GeneratePayroll(countyCtx(), benefit.CycleInput{Program: benefit.JiangFu, Period: "2026-11"})
+		if err != nil || nov.LineCount != 1 || nov.TotalFen != 8000 {
+			t.Fatalf("November: %+v %v", nov, err)
+		}
+		var mask string
+		if err := d.Reader().QueryRow(context.Background(), `SELECT account_mask FROM benefit_payroll_lines WHERE cycle_id = ?`, nov.ID).Scan(&mask); err != nil || mask != "6217***0123" {
+			t.Errorf("line account %q %v", mask, err)
+		}
+
+		// A death on 25 November stops payment from December.
+		if _, err := e.reg.RecordEvent(villageA(), registry.EventInput{PersonID: father.ID, Kind: "death", Date: "2026-11-25"}); err != nil {
+			t.Fatal(err)
+		}
+		dec, err := e.svc.GeneratePayroll(countyCtx(), benefit.CycleInput{Program: benefit.JiangFu, Period: "2026-12"})
+		if err != nil || dec.LineCount != 0 || len(dec.Flags) != 1 || dec.Flags[0].Reason != "已于 2026-11-25 死亡，停发" {
+			t.Fatalf("December, after the death: %+v %v", dec, err)
+		}
+		// November's line fails at the bank; the next cycle carries it.
+		if err := d.Tx(context.Background(), func(tx *db.Tx) error {
+			_, err := tx.Exec(context.Background(), `UPDATE benefit_payroll_lines SET status = 'failed' WHERE cycle_id = ?`, nov.ID)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		jan, err := e.svc.GeneratePayroll(countyCtx(), benefit.CycleInput{Program: benefit.JiangFu, Period: "2027-01"})
+		if err != nil || jan.LineCount != 1 || jan.TotalFen != 8000 {
+			t.Fatalf("January 2027 carries November's failed line: %+v %v", jan, err)
+		}
+		var status string
+		if err := d.Reader().QueryRow(context.Background(), `SELECT status FROM benefit_payroll_lines WHERE cycle_id = ?`, nov.ID).Scan(&status); err != nil || status != "carried" {
+			t.Errorf("November's line is %q after being carried", status)
+		}
+		_, err = e.svc.GeneratePayroll(villageA(), benefit.CycleInput{Program: benefit.JiangFu, Period: "2026-10"})
+		wantCode(t, err, apperr.Forbidden, "")
+		_, err = e.svc.GeneratePayroll(countyCtx(), benefit.CycleInput{Program: benefit.JiangFu, Period: "2026-13"})
+		wantCode(t, err, apperr.Invalid, "period")
+	})
+}
+
+func TestParsePeriod(t *testing.T) {
+	cases := []struct{ in, from, to string }{
+		{"2026", "2026-01-01", "2026-12-31"}, {"2026-Q1", "2026-01-01", "2026-03-31"}, {"2026-Q4", "2026-10-01", "2026-12-31"},
+		{"2028-02", "2028-02-01", "2028-02-29"}, {"2026-Q5", "", ""}, {"2026-00", "", ""}, {"26", "", ""}, {"2026-1", "", ""},
+	}
+	for _, c := range cases {
+		p, err := benefit.ParsePeriod(c.in)
+		if (err == nil) != (c.from != "") || p.From != c.from || p.To != c.to {
+			t.Errorf("ParsePeriod(%q) = %+v %v", c.in, p, err)
+		}
+	}
+}
