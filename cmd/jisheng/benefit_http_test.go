@@ -21,6 +21,16 @@ func TestBenefitScenarios(t *testing.T) {
 					t.Errorf("public page: %s", b)
 				}
 			}},
+			{"a wrong verification code", "", "GET", "/api/v1/public/notices/ABCDEFGHJKLM", nil, 404, func(t *testing.T, b string) {
+				if !strings.Contains(b, "验证码") {
+					t.Errorf("verify: %s", b)
+				}
+			}},
+			{"no rejection notices yet", "villagea", "POST", "/api/v1/benefit/notices", map[string]any{"kind": "rejection", "program": "jiangfu", "year": 2026}, 200, func(t *testing.T, b string) {
+				if !strings.Contains(b, `"total":0`) {
+					t.Errorf("notices: %s", b)
+				}
+			}},
 			{"a village posts an empty list", "villagea", "POST", "/api/v1/benefit/postings", map[string]any{"program": "jiangfu",
 				"year": 2026, "level": "village", "division": villageA}, 400, func(t *testing.T, b string) {
 				if !strings.Contains(b, "没有等待公示的对象") {

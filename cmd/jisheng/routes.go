@@ -182,6 +182,8 @@ func routes(a *app) []httpx.Route {
 		{Pattern: "GET /api/v1/public/postings/{code}", Access: P, Handler: ben.PublicPosting, Summary: "公开的公示名单（无需登录，只读，已脱敏）", Tag: "benefit", Out: benefit.Posting{}},
 		{Pattern: "POST /api/v1/benefit/accounts", Perm: auth.PermBenefitWrite, Handler: ben.SetAccount, Summary: "登记发放账户（银行卡或社保卡，加密保存、脱敏显示，记入审计）", Tag: "benefit", In: benefit.AccountInput{}, Out: benefit.AccountInput{}},
 		{Pattern: "POST /api/v1/benefit/cycles", Perm: auth.PermBenefitWrite, Handler: ben.GeneratePayroll, Summary: "生成发放批次（县级；同一项目同一期只生成一次，重复请求返回已有批次）", Tag: "benefit", In: benefit.CycleInput{}, Out: benefit.Cycle{}},
+		{Pattern: "POST /api/v1/benefit/notices", Perm: auth.PermBenefitWrite, Handler: ben.IssueNotices, Summary: "出具书面通知（审批、未通过及理由、发放、停发）并返回本辖区该类通知，供按村批量打印", Tag: "benefit", In: benefit.NoticeRequest{}, Out: httpx.List[benefit.Notice]{}},
+		{Pattern: "GET /api/v1/public/notices/{code}", Access: P, Handler: ben.VerifyNotice, Summary: "凭验证码核验书面通知真伪（无需登录）", Tag: "benefit", Out: benefit.VerifiedNotice{}},
 	}
 }
 

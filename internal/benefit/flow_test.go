@@ -75,6 +75,10 @@ func TestSweepApplyAndReview(t *testing.T) {
 		if err != nil || young.Stage != "rejected" {
 			t.Fatalf("rejected: %+v %v", young, err)
 		}
+		rej, err := e.svc.IssueNotices(villageA(), benefit.NoticeRequest{Kind: benefit.NoticeRejection, Program: benefit.JiangFu, Year: 2026})
+		if err != nil || len(rej) != 1 || rej[0].Body.Reasons[0] != "未满60周岁" || len(rej[0].Body.Reasons) < 2 {
+			t.Fatalf("rejection notice with its reasons: %+v %v", rej, err)
+		}
 		_, err = e.svc.Apply(villageB(), benefit.ApplicationInput{Program: benefit.Childcare, Year: 2026, PersonID: father.ID})
 		wantCode(t, err, apperr.NotFound, "person_id")
 		_, err = e.svc.Apply(villageA(), benefit.ApplicationInput{Program: benefit.JiangFu, Year: 1999, PersonID: father.ID})

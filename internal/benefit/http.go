@@ -267,3 +267,21 @@ func (h *Handlers) GeneratePayroll(w http.ResponseWriter, r *http.Request) {
 	}
 	httpx.Reply(w, r, status, c, err)
 }
+
+// IssueNotices answers POST /benefit/notices: issues what is due and
+// answers every notice of the kind, for printing in bulk.
+func (h *Handlers) IssueNotices(w http.ResponseWriter, r *http.Request) {
+	var in NoticeRequest
+	err := httpx.DecodeJSON(w, r, &in)
+	var ns []Notice
+	if err == nil {
+		ns, err = h.svc.IssueNotices(r.Context(), in)
+	}
+	httpx.Reply(w, r, http.StatusOK, httpx.List[Notice]{Items: ns, Total: len(ns)}, err)
+}
+
+// VerifyNotice answers GET /api/v1/public/notices/{code} without a session.
+func (h *Handlers) VerifyNotice(w http.ResponseWriter, r *http.Request) {
+	v, err := h.svc.VerifyNotice(r.Context(), r.PathValue("code"))
+	httpx.Reply(w, r, http.StatusOK, v, err)
+}

@@ -2,6 +2,7 @@ package benefit_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"jisheng/internal/apperr"
@@ -96,6 +97,7 @@ func TestPayroll(t *testing.T) {
 		if err != nil || dec.LineCount != 0 || len(dec.Flags) != 1 || dec.Flags[0].Reason != "已于 2026-11-25 死亡，停发" {
 			t.Fatalf("December, after the death: %+v %v", dec, err)
 		}
+		checkNotices(t, e, nov.ID, dec.ID)
 		// November's line fails at the bank; the next cycle carries it.
 		if err := d.Tx(context.Background(), func(tx *db.Tx) error {
 			_, err := tx.Exec(context.Background(), `UPDATE benefit_payroll_lines SET status = 'failed' WHERE cycle_id = ?`, nov.ID)
@@ -129,4 +131,39 @@ func TestParsePeriod(t *testing.T) {
 			t.Errorf("ParsePeriod(%q) = %+v %v", c.in, p, err)
 		}
 	}
+}
+
+// checkNotices issues the approval, payment and stop notices of the
+// payroll test and checks them on the public verification page.
+func checkNotices(t *testing.T, e env, paid, stopped int64) {
+	t.Helper()
+	req := benefit.NoticeRequest{Kind: benefit.NoticeApproval, Program: benefit.JiangFu, Year: 2026}
+	first, err := e.svc.IssueNotices(villageA(), req)
+	if err != nil || len(first) != 1 || first[0].Body.Title != "农村部分计划生育家庭奖励扶助审批通知" || first[0].Body.AmountFen != 96000 {
+		t.Fatalf("approval notices: %+v %v", first, err)
+	}
+	again, _ := e.svc.IssueNotices(villageA(), req)
+	if len(again) != 1 || again[0].VerifyCode != first[0].VerifyCode {
+		t.Errorf("issuing again made a new notice: %+v", again)
+	}
+	pay, err := e.svc.IssueNotices(villageA(), benefit.NoticeRequest{Kind: benefit.NoticePayment, Program: benefit.JiangFu, Year: 2026, CycleID: paid})
+	if err != nil || len(pay) != 1 || pay[0].Body.Title != "领取农村部分计划生育家庭奖励扶助的通知" || pay[0].Body.AmountFen != 8000 ||
+		pay[0].Body.Account != "6217***0123" {
+		t.Fatalf("payment notices: %+v %v", pay, err)
+	}
+	stop, err := e.svc.IssueNotices(villageA(), benefit.NoticeRequest{Kind: benefit.NoticeStop, Program: benefit.JiangFu, CycleID: stopped})
+	if err != nil || len(stop) != 1 || stop[0].Body.Reasons[0] != "已于 2026-11-25 死亡，停发" {
+		t.Fatalf("stop notices: %+v %v", stop, err)
+	}
+	if other, _ := e.svc.IssueNotices(villageB(), req); len(other) != 0 {
+		t.Errorf("village B sees A's notices: %+v", other)
+	}
+	_, err = e.svc.IssueNotices(villageA(), benefit.NoticeRequest{Kind: benefit.NoticePayment, Program: benefit.JiangFu})
+	wantCode(t, err, apperr.Invalid, "cycle_id")
+	v, err := e.svc.VerifyNotice(context.Background(), strings.ToLower(pay[0].VerifyCode))
+	if err != nil || v.Name != "张*国" || v.Amount != 8000 {
+		t.Errorf("verification: %+v %v", v, err)
+	}
+	_, err = e.svc.VerifyNotice(context.Background(), "AAAAAAAAAAAA")
+	wantCode(t, err, apperr.NotFound, "")
 }
