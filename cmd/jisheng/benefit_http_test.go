@@ -111,6 +111,14 @@ func TestBenefitScenarios(t *testing.T) {
 					t.Errorf("second generation: %s", b)
 				}
 			}},
+			{"bank layouts", "county", "GET", "/api/v1/benefit/bank-layouts", nil, 200, func(t *testing.T, b string) {
+				if !strings.Contains(b, `"key":"rcc-fixed-gbk"`) {
+					t.Errorf("layouts: %.300s", b)
+				}
+			}},
+			{"an empty cycle's bank file", "county", "GET", "/api/v1/benefit/cycles/1/bankfile?layout=generic-csv", nil, 409, nil},
+			{"another village's bank file", "villageb", "GET", "/api/v1/benefit/cycles/1/bankfile?layout=generic-csv", nil, 404, nil},
+			{"a return without a file", "county", "POST", "/api/v1/benefit/cycles/1/returns?layout=generic-csv", map[string]any{}, 400, nil},
 			{"the journal holds the decisions", "county", "GET", fmt.Sprintf("/api/v1/audit?entity=person&entity_id=%d&action=benefit.evaluate", f.mother.ID), nil, 200, func(t *testing.T, b string) {
 				if !strings.Contains(b, `"total":1`) || !strings.Contains(b, `"param_version":"annual_amount=96000@national/2012-01-01`) {
 					t.Errorf("journal: %.400s", b)

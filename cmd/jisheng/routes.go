@@ -7,6 +7,7 @@ import (
 	"jisheng/internal/appointment"
 	"jisheng/internal/audit"
 	"jisheng/internal/auth"
+	"jisheng/internal/bankfile"
 	"jisheng/internal/benefit"
 	"jisheng/internal/division"
 	"jisheng/internal/floating"
@@ -184,6 +185,9 @@ func routes(a *app) []httpx.Route {
 		{Pattern: "POST /api/v1/benefit/cycles", Perm: auth.PermBenefitWrite, Handler: ben.GeneratePayroll, Summary: "生成发放批次（县级；同一项目同一期只生成一次，重复请求返回已有批次）", Tag: "benefit", In: benefit.CycleInput{}, Out: benefit.Cycle{}},
 		{Pattern: "POST /api/v1/benefit/notices", Perm: auth.PermBenefitWrite, Handler: ben.IssueNotices, Summary: "出具书面通知（审批、未通过及理由、发放、停发）并返回本辖区该类通知，供按村批量打印", Tag: "benefit", In: benefit.NoticeRequest{}, Out: httpx.List[benefit.Notice]{}},
 		{Pattern: "GET /api/v1/public/notices/{code}", Access: P, Handler: ben.VerifyNotice, Summary: "凭验证码核验书面通知真伪（无需登录）", Tag: "benefit", Out: benefit.VerifiedNotice{}},
+		{Pattern: "GET /api/v1/benefit/bank-layouts", Perm: auth.PermBenefitWrite, Handler: ben.BankLayoutList, Summary: "银行代发文件和回盘文件格式（示例，须按开户行说明调整）", Tag: "benefit", Out: httpx.List[bankfile.Example]{}},
+		{Pattern: "GET /api/v1/benefit/cycles/{id}/bankfile", Perm: auth.PermBenefitWrite, Handler: ben.BankFile, Summary: "下载银行代发文件（含完整账号，记入审计）", Tag: "benefit", Query: []string{"layout", "payer_name", "payer_account"}},
+		{Pattern: "POST /api/v1/benefit/cycles/{id}/returns", Perm: auth.PermBenefitWrite, Handler: ben.Reconcile, Summary: "导入银行回盘：逐笔标记成功或失败（附银行原因），对不上的进入异常清单；multipart，字段 file", Tag: "benefit", Out: benefit.ReconcileReport{}, Query: []string{"layout"}},
 	}
 }
 

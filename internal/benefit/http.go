@@ -1,13 +1,16 @@
 package benefit
 
 import (
+	"bytes"
 	"net/http"
 	"strconv"
 	"time"
 
 	"jisheng/internal/apperr"
 	"jisheng/internal/auth"
+	"jisheng/internal/bankfile"
 	"jisheng/internal/httpx"
+	"jisheng/internal/sheet"
 )
 
 // Handlers serves the benefit endpoints.
@@ -284,4 +287,47 @@ func (h *Handlers) IssueNotices(w http.ResponseWriter, r *http.Request) {
 func (h *Handlers) VerifyNotice(w http.ResponseWriter, r *http.Request) {
 	v, err := h.svc.VerifyNotice(r.Context(), r.PathValue("code"))
 	httpx.Reply(w, r, http.StatusOK, v, err)
+}
+
+// BankFile answers GET /benefit/cycles/{id}/bankfile?layout=&payer_name=&payer_account=
+// with the file for the bank (journaled: full account numbers leave the system).
+func (h *Handlers) BankFile(w http.ResponseWriter, r *http.Request) {
+	id, err := httpx.PathID(r, "id")
+	if err != nil {
+		httpx.WriteError(w, r, err)
+		return
+	}
+	q := r.URL.Query()
+	var buf bytes.Buffer
+	_, name, err := h.svc.WriteBankFile(r.Context(), &buf, id, BankFileInput{Layout: q.Get("layout"),
+		PayerName: q.Get("payer_name"), PayerAccount: q.Get("payer_account")})
+	if err != nil {
+		httpx.WriteError(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "application/octet-stream")
+	w.Header().Set("Content-Disposition", sheet.Disposition(name))
+	w.Header().Set("Cache-Control", "no-store")
+	_, _ = w.Write(buf.Bytes())
+}
+
+// Reconcile answers POST /benefit/cycles/{id}/returns?layout= with the
+// bank's return file in the multipart part "file".
+func (h *Handlers) Reconcile(w http.ResponseWriter, r *http.Request) {
+	id, err := httpx.PathID(r, "id")
+	var data []byte
+	if err == nil {
+		data, err = httpx.ReceiveFile(r, bankfile.MaxReturnSize)
+	}
+	var rep ReconcileReport
+	if err == nil {
+		rep, err = h.svc.Reconcile(r.Context(), id, r.URL.Query().Get("layout"), bytes.NewReader(data), int64(len(data)))
+	}
+	httpx.Reply(w, r, http.StatusOK, rep, err)
+}
+
+// BankLayoutList answers GET /benefit/bank-layouts.
+func (h *Handlers) BankLayoutList(w http.ResponseWriter, r *http.Request) {
+	ex, err := BankLayouts()
+	httpx.Reply(w, r, http.StatusOK, httpx.List[bankfile.Example]{Items: ex, Total: len(ex)}, err)
 }

@@ -1,6 +1,7 @@
 package benefit_test
 
 import (
+	"bytes"
 	"context"
 	"strings"
 	"testing"
@@ -99,12 +100,7 @@ func TestPayroll(t *testing.T) {
 		}
 		checkNotices(t, e, nov.ID, dec.ID)
 		// November's line fails at the bank; the next cycle carries it.
-		if err := d.Tx(context.Background(), func(tx *db.Tx) error {
-			_, err := tx.Exec(context.Background(), `UPDATE benefit_payroll_lines SET status = 'failed' WHERE cycle_id = ?`, nov.ID)
-			return err
-		}); err != nil {
-			t.Fatal(err)
-		}
+		bankRoundTrip(t, e, d, nov.ID)
 		jan, err := e.svc.GeneratePayroll(countyCtx(), benefit.CycleInput{Program: benefit.JiangFu, Period: "2027-01"})
 		if err != nil || jan.LineCount != 1 || jan.TotalFen != 8000 {
 			t.Fatalf("January 2027 carries November's failed line: %+v %v", jan, err)
@@ -166,4 +162,36 @@ func checkNotices(t *testing.T, e env, paid, stopped int64) {
 	}
 	_, err = e.svc.VerifyNotice(context.Background(), "AAAAAAAAAAAA")
 	wantCode(t, err, apperr.NotFound, "")
+}
+
+// bankRoundTrip writes a cycle's bank file and imports the bank's answer:
+// the one line failed, plus a line the county never sent.
+func bankRoundTrip(t *testing.T, e env, d *db.DB, cycle int64) {
+	t.Helper()
+	var file bytes.Buffer
+	sum, name, err := e.svc.WriteBankFile(countyCtx(), &file, cycle, benefit.BankFileInput{Layout: "generic-csv", PayerName: "舒城县卫生健康委员会"})
+	if err != nil || sum.Count != 1 || sum.TotalFen != 8000 || !strings.HasSuffix(name, ".csv") {
+		t.Fatalf("bank file: %+v %q %v", sum, name, err)
+	}
+	if !strings.Contains(file.String(), "62170000123") || !strings.Contains(file.String(), "80.00") {
+		t.Errorf("bank file content: %q", file.String())
+	}
+	_, _, err = e.svc.WriteBankFile(villageA(), &bytes.Buffer{}, cycle, benefit.BankFileInput{Layout: "generic-csv"})
+	wantCode(t, err, apperr.NotFound, "")
+	_, _, err = e.svc.WriteBankFile(countyCtx(), &bytes.Buffer{}, cycle, benefit.BankFileInput{Layout: "swift"})
+	wantCode(t, err, apperr.Invalid, "layout")
+	answer := "\ufeff序号,账号,金额（元）,处理结果,失败原因\r\n1,62170000123,80.00,失败,账户已销户\r\n9,62170000999,10.00,成功,\r\n"
+	for round := 0; round < 2; round++ { // importing the same file twice changes nothing more
+		rep, err := e.svc.Reconcile(countyCtx(), cycle, "generic-csv", strings.NewReader(answer), int64(len(answer)))
+		if err != nil || rep.Failed != 1 || rep.Paid != 0 || rep.Unmatched != 1 || rep.Reconciled {
+			t.Fatalf("reconcile round %d: %+v %v", round, rep, err)
+		}
+	}
+	var exceptions int
+	if err := d.Reader().QueryRow(context.Background(), `SELECT COUNT(*) FROM benefit_bank_exceptions WHERE cycle_id = ?`, cycle).Scan(&exceptions); err != nil || exceptions != 1 {
+		t.Errorf("exception list after two imports: %d %v", exceptions, err)
+	}
+	bad := "\ufeff序号,账号,金额（元）,处理结果,失败原因\r\nx,62170000123,80.00,成功,\r\n"
+	_, err = e.svc.Reconcile(countyCtx(), cycle, "generic-csv", strings.NewReader(bad), int64(len(bad)))
+	wantCode(t, err, apperr.Invalid, "")
 }
