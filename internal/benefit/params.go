@@ -61,6 +61,25 @@ type Params struct {
 	date    string
 	all     []Param
 	used    map[string][]Used
+	cache   *paramCache // shared by the evaluations of one program, county and date
+}
+
+// paramCache remembers resolved values: within one program, county and
+// date they are the same for everyone, and a bulk run asks millions of times.
+type paramCache struct {
+	get map[string]resolved
+	sum map[string]resolved
+}
+
+type resolved struct {
+	value string
+	ok    bool
+	total int64
+	used  []Param
+}
+
+func newParamCache() *paramCache {
+	return &paramCache{get: map[string]resolved{}, sum: map[string]resolved{}}
 }
 
 // scopesOf lists the layers above and at a county: "", "34", "3415", "341523".
@@ -98,25 +117,52 @@ func (p *Params) latest(key, scope string) (Param, bool) {
 
 // Get is the value of key: the most specific layer's version in force.
 func (p *Params) Get(key string) (string, bool) {
-	for i := len(p.scopes) - 1; i >= 0; i-- {
-		if v, ok := p.latest(key, p.scopes[i]); ok {
-			p.note(key, v)
-			return v.Value, true
+	if p.cache != nil {
+		if r, ok := p.cache.get[key]; ok {
+			p.noteAll(key, r.used)
+			return r.value, r.ok
 		}
 	}
-	return "", false
+	var r resolved
+	for i := len(p.scopes) - 1; i >= 0; i-- {
+		if v, ok := p.latest(key, p.scopes[i]); ok {
+			r = resolved{value: v.Value, ok: true, used: []Param{v}}
+			break
+		}
+	}
+	if p.cache != nil {
+		p.cache.get[key] = r
+	}
+	p.noteAll(key, r.used)
+	return r.value, r.ok
 }
 
 // Sum adds the versions in force of a top-up key across all layers.
 func (p *Params) Sum(key string) int64 {
-	var total int64
-	for _, scope := range p.scopes {
-		if v, ok := p.latest(key, scope); ok {
-			p.note(key, v)
-			total += atoi64(v.Value)
+	if p.cache != nil {
+		if r, ok := p.cache.sum[key]; ok {
+			p.noteAll(key, r.used)
+			return r.total
 		}
 	}
-	return total
+	var r resolved
+	for _, scope := range p.scopes {
+		if v, ok := p.latest(key, scope); ok {
+			r.used = append(r.used, v)
+			r.total += atoi64(v.Value)
+		}
+	}
+	if p.cache != nil {
+		p.cache.sum[key] = r
+	}
+	p.noteAll(key, r.used)
+	return r.total
+}
+
+func (p *Params) noteAll(key string, vs []Param) {
+	for _, v := range vs {
+		p.note(key, v)
+	}
 }
 
 func (p *Params) note(key string, v Param) {
