@@ -188,6 +188,8 @@ func routes(a *app) []httpx.Route {
 		{Pattern: "GET /api/v1/benefit/bank-layouts", Perm: auth.PermBenefitWrite, Handler: ben.BankLayoutList, Summary: "银行代发文件和回盘文件格式（示例，须按开户行说明调整）", Tag: "benefit", Out: httpx.List[bankfile.Example]{}},
 		{Pattern: "GET /api/v1/benefit/cycles/{id}/bankfile", Perm: auth.PermBenefitWrite, Handler: ben.BankFile, Summary: "下载银行代发文件（含完整账号，记入审计）", Tag: "benefit", Query: []string{"layout", "payer_name", "payer_account"}},
 		{Pattern: "POST /api/v1/benefit/cycles/{id}/returns", Perm: auth.PermBenefitWrite, Handler: ben.Reconcile, Summary: "导入银行回盘：逐笔标记成功或失败（附银行原因），对不上的进入异常清单；multipart，字段 file", Tag: "benefit", Out: benefit.ReconcileReport{}, Query: []string{"layout"}},
+		{Pattern: "POST /api/v1/benefit/evaluate-all", Perm: auth.PermBenefitWrite, Handler: ben.EvaluateAll, Summary: "全县各项目资格测算（县级管理员；符合或只缺核实信息者留存测算结果）", Tag: "benefit", In: benefit.EvaluateAllInput{}, Out: benefit.BulkResult{}},
+		{Pattern: "PUT /api/v1/benefit/bank-layouts", Perm: auth.PermBenefitWrite, Handler: ben.SaveBankLayout, Summary: "保存本县银行代发文件和回盘文件格式（县级；JSON 格式定义，保存前校验）", Tag: "benefit", In: benefit.LayoutInput{}, Out: bankfile.Example{}},
 	}
 }
 

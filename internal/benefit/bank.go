@@ -3,6 +3,7 @@ package benefit
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
@@ -16,8 +17,9 @@ import (
 
 func init() {
 	audit.RegisterActions(map[string]string{
-		"benefit.bankfile":  "导出银行代发文件",
-		"benefit.reconcile": "导入银行回盘",
+		"benefit.bankfile":    "导出银行代发文件",
+		"benefit.reconcile":   "导入银行回盘",
+		"benefit.bank_layout": "设置银行文件格式",
 	})
 }
 
@@ -31,13 +33,89 @@ type BankFileInput struct {
 	PayerAccount string `json:"payer_account"`
 }
 
-// BankLayouts lists the layouts a bank file can be written in.
-func BankLayouts() ([]bankfile.Example, error) { return bankfile.Examples() }
-
-func layoutByKey(key string) (bankfile.Example, error) {
-	all, err := bankfile.Examples()
+// BankLayouts lists the layouts a bank file can be written in: those the
+// county saved, then the built-in examples.
+func (s *Service) BankLayouts(ctx context.Context) ([]bankfile.Example, error) {
+	rows, err := s.db.Reader().Query(ctx, `SELECT key, layout, return_spec FROM benefit_bank_layouts ORDER BY key`)
 	if err != nil {
-		return bankfile.Example{}, apperr.Wrap(err, "bank layouts")
+		return nil, apperr.Wrap(err, "bank layouts")
+	}
+	defer rows.Close()
+	var out []bankfile.Example
+	for rows.Next() {
+		var key, layout, ret string
+		if err := rows.Scan(&key, &layout, &ret); err != nil {
+			return nil, apperr.Wrap(err, "scan bank layout")
+		}
+		ex, err := parseExample(key, []byte(layout), []byte(ret))
+		if err != nil {
+			return nil, apperr.Wrap(err, "stored bank layout "+key)
+		}
+		out = append(out, ex)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, apperr.Wrap(err, "bank layouts")
+	}
+	builtins, err := bankfile.Examples()
+	if err != nil {
+		return nil, apperr.Wrap(err, "bank layout examples")
+	}
+	return append(out, builtins...), nil
+}
+
+func parseExample(key string, layout, ret []byte) (bankfile.Example, error) {
+	l, err := bankfile.ParseLayout(layout)
+	if err != nil {
+		return bankfile.Example{}, err
+	}
+	r, err := bankfile.ParseReturnLayout(ret)
+	return bankfile.Example{Key: key, Layout: l, Return: r}, err
+}
+
+// LayoutInput saves a county's layout for its bank.
+type LayoutInput struct {
+	Key    string          `json:"key"`
+	Layout json.RawMessage `json:"layout"`
+	Return json.RawMessage `json:"return"`
+}
+
+// SaveBankLayout checks and saves a layout (county staff). Its key may not
+// hide a built-in example.
+func (s *Service) SaveBankLayout(ctx context.Context, in LayoutInput) (bankfile.Example, error) {
+	pr := auth.From(ctx)
+	if pr.Role != auth.RoleCounty && pr.DivisionPath != "/" {
+		return bankfile.Example{}, apperr.New(apperr.Forbidden, "银行文件格式由县级管理员设置")
+	}
+	in.Key = strings.TrimSpace(in.Key)
+	if len(in.Key) < 2 || len(in.Key) > 40 || strings.Trim(in.Key, "abcdefghijklmnopqrstuvwxyz0123456789-_") != "" {
+		return bankfile.Example{}, apperr.InvalidField("key", "格式代码应为 2 到 40 个小写字母、数字、- 或 _")
+	}
+	builtins, _ := bankfile.Examples()
+	for _, b := range builtins {
+		if b.Key == in.Key {
+			return bankfile.Example{}, apperr.InvalidField("key", "不能使用内置示例的代码："+in.Key)
+		}
+	}
+	ex, err := parseExample(in.Key, in.Layout, in.Return)
+	if err != nil {
+		return ex, err
+	}
+	err = s.db.Tx(ctx, func(tx *db.Tx) error {
+		if _, err := tx.Exec(ctx, `INSERT INTO benefit_bank_layouts (key, layout, return_spec, set_by, set_at) VALUES (?, ?, ?, ?, ?)
+			ON CONFLICT (key) DO UPDATE SET layout = excluded.layout, return_spec = excluded.return_spec, set_by = excluded.set_by,
+			set_at = excluded.set_at`, in.Key, string(in.Layout), string(in.Return), pr.Username, db.Now()); err != nil {
+			return err
+		}
+		return s.journal.Append(ctx, tx, audit.Entry{Action: "benefit.bank_layout", Entity: "bank_layout", EntityID: in.Key,
+			After: map[string]any{"layout": ex.Layout, "return": ex.Return}})
+	})
+	return ex, err
+}
+
+func (s *Service) layoutByKey(ctx context.Context, key string) (bankfile.Example, error) {
+	all, err := s.BankLayouts(ctx)
+	if err != nil {
+		return bankfile.Example{}, err
 	}
 	for _, e := range all {
 		if e.Key == key {
@@ -103,7 +181,7 @@ func (s *Service) cycleLines(ctx context.Context, c db.Conn, cycle int64, purpos
 // count and the control total; the cycle is marked sent.
 func (s *Service) WriteBankFile(ctx context.Context, w io.Writer, cycleID int64, in BankFileInput) (bankfile.Summary, string, error) {
 	pr := auth.From(ctx)
-	ex, err := layoutByKey(in.Layout)
+	ex, err := s.layoutByKey(ctx, in.Layout)
 	if err != nil {
 		return bankfile.Summary{}, "", err
 	}
@@ -171,7 +249,7 @@ type ReconcileReport struct {
 // file is applied or, if any line is malformed, nothing.
 func (s *Service) Reconcile(ctx context.Context, cycleID int64, layout string, r io.ReaderAt, size int64) (ReconcileReport, error) {
 	pr := auth.From(ctx)
-	ex, err := layoutByKey(layout)
+	ex, err := s.layoutByKey(ctx, layout)
 	if err != nil {
 		return ReconcileReport{}, err
 	}

@@ -328,6 +328,36 @@ func (h *Handlers) Reconcile(w http.ResponseWriter, r *http.Request) {
 
 // BankLayoutList answers GET /benefit/bank-layouts.
 func (h *Handlers) BankLayoutList(w http.ResponseWriter, r *http.Request) {
-	ex, err := BankLayouts()
+	ex, err := h.svc.BankLayouts(r.Context())
 	httpx.Reply(w, r, http.StatusOK, httpx.List[bankfile.Example]{Items: ex, Total: len(ex)}, err)
+}
+
+// EvaluateAllInput asks for a county-wide evaluation.
+type EvaluateAllInput struct {
+	Date string `json:"date"`
+}
+
+// EvaluateAll answers POST /benefit/evaluate-all.
+func (h *Handlers) EvaluateAll(w http.ResponseWriter, r *http.Request) {
+	var in EvaluateAllInput
+	err := httpx.DecodeJSON(w, r, &in)
+	var res BulkResult
+	if err == nil {
+		if in.Date == "" {
+			in.Date = h.svc.today()
+		}
+		res, err = h.svc.EvaluateAll(r.Context(), in.Date)
+	}
+	httpx.Reply(w, r, http.StatusOK, res, err)
+}
+
+// SaveBankLayout answers PUT /benefit/bank-layouts.
+func (h *Handlers) SaveBankLayout(w http.ResponseWriter, r *http.Request) {
+	var in LayoutInput
+	err := httpx.DecodeJSON(w, r, &in)
+	var ex bankfile.Example
+	if err == nil {
+		ex, err = h.svc.SaveBankLayout(r.Context(), in)
+	}
+	httpx.Reply(w, r, http.StatusOK, ex, err)
 }

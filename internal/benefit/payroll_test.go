@@ -3,6 +3,7 @@ package benefit_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"strings"
 	"testing"
 
@@ -194,4 +195,30 @@ func bankRoundTrip(t *testing.T, e env, d *db.DB, cycle int64) {
 	bad := "\ufeff序号,账号,金额（元）,处理结果,失败原因\r\nx,62170000123,80.00,成功,\r\n"
 	_, err = e.svc.Reconcile(countyCtx(), cycle, "generic-csv", strings.NewReader(bad), int64(len(bad)))
 	wantCode(t, err, apperr.Invalid, "")
+}
+
+func TestSaveBankLayout(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		e := setup(t, d)
+		all, err := e.svc.BankLayouts(context.Background())
+		if err != nil || len(all) != 3 {
+			t.Fatalf("built-in layouts: %d %v", len(all), err)
+		}
+		layout, _ := json.Marshal(all[0].Layout)
+		ret, _ := json.Marshal(all[0].Return)
+		in := benefit.LayoutInput{Key: "shucheng-rcb", Layout: layout, Return: ret}
+		_, err = e.svc.SaveBankLayout(villageA(), in)
+		wantCode(t, err, apperr.Forbidden, "")
+		_, err = e.svc.SaveBankLayout(countyCtx(), benefit.LayoutInput{Key: "generic-csv", Layout: layout, Return: ret})
+		wantCode(t, err, apperr.Invalid, "key")
+		_, err = e.svc.SaveBankLayout(countyCtx(), benefit.LayoutInput{Key: "shucheng-rcb", Layout: json.RawMessage(`{"format":"pdf"}`), Return: ret})
+		wantCode(t, err, apperr.Invalid, "")
+		if _, err := e.svc.SaveBankLayout(countyCtx(), in); err != nil {
+			t.Fatal(err)
+		}
+		all, _ = e.svc.BankLayouts(context.Background())
+		if len(all) != 4 || all[0].Key != "shucheng-rcb" {
+			t.Errorf("layouts after saving: %d %q", len(all), all[0].Key)
+		}
+	})
 }
