@@ -2,6 +2,7 @@ package benefit
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -133,12 +134,17 @@ type popRow struct {
 }
 
 func readPopulation(ctx context.Context, c db.Conn, cond string, args []any, lo, hi int64) ([]popRow, error) {
+	return readPersons(ctx, c, `p.id >= ? AND p.id <= ? AND `+cond, append([]any{lo, hi}, args...))
+}
+
+// readPersons reads the persons matching where, as the rules need them.
+func readPersons(ctx context.Context, c db.Conn, where string, args []any) ([]popRow, error) {
 	rows, err := c.Query(ctx, `SELECT p.id, p.name, p.sex, COALESCE(p.birth_date, ''), COALESCE(p.death_date, ''),
 		COALESCE(p.hukou_type, ''), p.reg_path, p.status, COALESCE(p.spouse_id, 0), COALESCE(p.mother_id, 0),
 		COALESCE(p.father_id, 0), COALESCE(p.adoptive_mother_id, 0), COALESCE(p.adoptive_father_id, 0)
-		FROM persons p WHERE p.id >= ? AND p.id <= ? AND `+cond, append([]any{lo, hi}, args...)...)
+		FROM persons p WHERE `+where, args...)
 	if err != nil {
-		return nil, apperr.Wrap(err, "population")
+		return nil, apperr.Wrap(err, "persons")
 	}
 	defer rows.Close()
 	var out []popRow
@@ -146,11 +152,105 @@ func readPopulation(ctx context.Context, c db.Conn, cond string, args []any, lo,
 		var r popRow
 		if err := rows.Scan(&r.m.ID, &r.m.Name, &r.m.Sex, &r.m.Birth, &r.m.DeathDate, &r.m.Hukou, &r.path, &r.status, &r.spouse,
 			&r.mother, &r.father, &r.am, &r.af); err != nil {
-			return nil, apperr.Wrap(err, "scan population")
+			return nil, apperr.Wrap(err, "scan person")
 		}
 		out = append(out, r)
 	}
-	return out, apperr.Wrap(rows.Err(), "population")
+	return out, apperr.Wrap(rows.Err(), "persons")
+}
+
+// idChunk bounds the ids of one IN list.
+const idChunk = 500
+
+// loadFamilies reads the given persons with their spouses, parents and
+// children (and so the parents' other children), and their attested facts:
+// what the rules read about them, in a few queries per 500 persons.
+func loadFamilies(ctx context.Context, c db.Conn, ids []int64) (*population, error) {
+	pop := &population{index: map[int64]int{}, children: map[int64][]int{}, attested: map[int64]map[string]string{}}
+	load := func(where func(n int) string, ids []int64) error {
+		for start := 0; start < len(ids); start += idChunk {
+			chunk := ids[start:min(start+idChunk, len(ids))]
+			args := make([]any, len(chunk))
+			for i, id := range chunk {
+				args[i] = id
+			}
+			rows, err := readPersons(ctx, c, where(len(chunk)), args)
+			if err != nil {
+				return err
+			}
+			for _, r := range rows {
+				if _, seen := pop.index[r.m.ID]; !seen {
+					pop.add(r)
+				}
+			}
+		}
+		return nil
+	}
+	in := func(col string) func(n int) string {
+		return func(n int) string { return col + " IN (" + db.Placeholders(n) + ")" }
+	}
+	if err := load(in("p.id"), ids); err != nil {
+		return nil, err
+	}
+	if err := load(in("p.id"), pop.missing(pop.relatives())); err != nil { // spouses and parents
+		return nil, err
+	}
+	all := make([]int64, len(pop.members))
+	for i, m := range pop.members {
+		all[i] = m.ID
+	}
+	// One query per parent column, so each uses its own index.
+	for _, col := range []string{"p.mother_id", "p.father_id", "p.adoptive_mother_id", "p.adoptive_father_id"} {
+		if err := load(in(col), all); err != nil {
+			return nil, err
+		}
+	}
+	return pop, pop.loadAttestedFor(ctx, c)
+}
+
+// relatives lists the spouses and parents the loaded persons name.
+func (pop *population) relatives() []int64 {
+	var out []int64
+	for i := range pop.members {
+		if pop.spouse[i] != 0 {
+			out = append(out, pop.spouse[i])
+		}
+		out = append(out, pop.parents[i]...)
+	}
+	return out
+}
+
+// missing keeps the ids not loaded yet, once each.
+func (pop *population) missing(ids []int64) []int64 {
+	seen := map[int64]bool{}
+	var out []int64
+	for _, id := range ids {
+		if _, ok := pop.index[id]; !ok && !seen[id] {
+			seen[id] = true
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// loadAttestedFor reads the attested facts of every loaded person.
+func (pop *population) loadAttestedFor(ctx context.Context, c db.Conn) error {
+	for start := 0; start < len(pop.members); start += idChunk {
+		chunk := pop.members[start:min(start+idChunk, len(pop.members))]
+		args := make([]any, len(chunk))
+		for i, m := range chunk {
+			args[i] = m.ID
+		}
+		rows, err := c.Query(ctx, `SELECT person_id, key, value FROM benefit_facts WHERE person_id IN (`+
+			db.Placeholders(len(chunk))+`) ORDER BY id`, args...)
+		if err != nil {
+			return apperr.Wrap(err, "attested facts")
+		}
+		if err := pop.scanFacts(rows); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // add links one person into the population.
@@ -178,6 +278,11 @@ func (pop *population) loadAttested(ctx context.Context, c db.Conn, path string)
 	if err != nil {
 		return apperr.Wrap(err, "attested facts")
 	}
+	return pop.scanFacts(rows)
+}
+
+// scanFacts records fact rows in id order: later rows win, "none" clears.
+func (pop *population) scanFacts(rows *sql.Rows) error {
 	defer rows.Close()
 	for rows.Next() {
 		var id int64
@@ -192,7 +297,7 @@ func (pop *population) loadAttested(ctx context.Context, c db.Conn, path string)
 			delete(pop.attested[id], key)
 			continue
 		}
-		pop.attested[id][key] = value // later rows win
+		pop.attested[id][key] = value
 	}
 	return apperr.Wrap(rows.Err(), "attested facts")
 }

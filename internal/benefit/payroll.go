@@ -148,11 +148,39 @@ type CycleInput struct {
 	Period  string `json:"period"`
 }
 
-// monthTrace is what a line paid for one month, and on which decision basis.
+// monthTrace is what a line paid for one month, and on which parameter
+// versions; Params is left out when it equals the line's (the usual case),
+// which keeps a payroll of tens of thousands of lines small.
 type monthTrace struct {
 	Month     string `json:"month"`
 	AmountFen int64  `json:"amount_fen"`
-	Params    string `json:"params"`
+	Params    string `json:"params,omitempty"`
+}
+
+// lineTrace is the rule trace kept on a payroll line.
+type lineTrace struct {
+	Params      string       `json:"params"`
+	Months      []monthTrace `json:"months"`
+	CarriedFrom *int64       `json:"carried_from,omitempty"`
+}
+
+// compactTrace moves the parameter versions shared by every month up to the line.
+func compactTrace(months []monthTrace, carried *int64) lineTrace {
+	t := lineTrace{Months: months, CarriedFrom: carried}
+	if len(months) == 0 {
+		return t
+	}
+	t.Params = months[0].Params
+	for _, m := range months {
+		if m.Params != t.Params {
+			t.Params = ""
+			return t
+		}
+	}
+	for i := range t.Months {
+		t.Months[i].Params = ""
+	}
+	return t
 }
 
 // GeneratePayroll builds the payroll of a program and period for the
@@ -233,10 +261,8 @@ func (s *Service) buildCycle(ctx context.Context, tx *db.Tx, pr *auth.Principal,
 		return c, err
 	}
 	c.ID = id
-	for _, p := range payees {
-		if err := s.payrollLine(ctx, tx, pr, &c, p, period, layers); err != nil {
-			return c, err
-		}
+	if err := s.payAll(ctx, tx, &c, payees, period, layers); err != nil {
+		return c, err
 	}
 	if err := s.carryRest(ctx, tx, &c, path); err != nil {
 		return c, err
@@ -274,46 +300,93 @@ func payeesOf(ctx context.Context, c db.Conn, program string, period Period, pat
 	return out, apperr.Wrap(rows.Err(), "payees")
 }
 
-// payrollLine adds one candidate's line, or a flag saying why there is none.
-func (s *Service) payrollLine(ctx context.Context, tx *db.Tx, pr *auth.Principal, c *Cycle, p payee, period Period, layers []Param) error {
-	flag := func(reason string) error {
-		c.Flags = append(c.Flags, Flag{CandidateID: p.candidate, PersonID: p.person, Name: p.name, Reason: reason})
-		return nil
+// payAll adds each payee's line, or a flag saying why there is none. The
+// families, accounts and carried lines of all payees are read in a few
+// queries and the lines written many to an INSERT, so a payroll of tens of
+// thousands of lines takes seconds.
+func (s *Service) payAll(ctx context.Context, tx *db.Tx, c *Cycle, payees []payee, period Period, layers []Param) error {
+	ids := make([]int64, 0, 2*len(payees))
+	payeeIDs := make([]int64, 0, len(payees))
+	for _, p := range payees {
+		ids = append(ids, p.person)
+		payeeIDs = append(payeeIDs, p.payeeID)
 	}
-	if p.status == "moved_out" {
-		return flag("已迁出本县，停发")
-	}
-	facts, _, err := LoadFacts(ctx, tx.Conn, pr, p.person)
+	pop, err := loadFamilies(ctx, tx.Conn, ids)
 	if err != nil {
 		return err
 	}
+	accounts, err := accountsOf(ctx, tx.Conn, payeeIDs)
+	if err != nil {
+		return err
+	}
+	carried, err := failedLines(ctx, tx.Conn, c.Program, c.ID)
+	if err != nil {
+		return err
+	}
+	all := append(append([]Param{}, builtin...), layers...)
+	caches := map[string]*paramCache{}
+	w := newLineWriter(tx, c)
+	months := period.monthStarts()
+	for _, p := range payees {
+		flag := func(reason string) {
+			c.Flags = append(c.Flags, Flag{CandidateID: p.candidate, PersonID: p.person, Name: p.name, Reason: reason})
+		}
+		i, ok := pop.index[p.person]
+		if !ok || p.status == "moved_out" {
+			flag("已迁出本县，停发")
+			continue
+		}
+		facts := pop.facts(i)
+		trace, amount := payMonths(c.Program, facts, months, all, caches)
+		debt, hasDebt := carried[p.candidate]
+		if amount+debt.amount == 0 {
+			if facts.Person.DeathDate != "" && facts.Person.DeathDate <= period.To {
+				flag("已于 " + facts.Person.DeathDate + " 死亡，停发")
+			} else {
+				flag("本期各月均不符合条件")
+			}
+			continue
+		}
+		acc, ok := accounts[p.payeeID]
+		if !ok {
+			flag("缺少发放账户")
+			continue
+		}
+		var from *int64
+		if hasDebt {
+			from = &debt.id
+			delete(carried, p.candidate)
+		}
+		if err := w.add(ctx, p, acc, trace, amount+debt.amount, from); err != nil {
+			return err
+		}
+	}
+	return w.flush(ctx)
+}
+
+// payMonths runs the rules on the first day of each month and adds the
+// monthly amounts of the months that qualify.
+func payMonths(program string, f Facts, months []string, all []Param, caches map[string]*paramCache) ([]monthTrace, int64) {
+	prog, _ := ProgramOf(program)
 	var trace []monthTrace
 	var amount int64
-	for _, month := range period.monthStarts() {
-		d, _ := Evaluate(c.Program, facts, month, layers)
-		if d.Eligible && d.MonthlyFen > 0 {
-			trace = append(trace, monthTrace{Month: month[:7], AmountFen: d.MonthlyFen, Params: d.ParamVersion()})
-			amount += d.MonthlyFen
+	for _, month := range months {
+		key := f.Person.County + "/" + month // resolved values depend on the place and the date
+		cache := caches[key]
+		if cache == nil {
+			cache = newParamCache()
+			caches[key] = cache
+		}
+		p := &Params{program: program, scopes: scopesOf(f.Person.County), date: month, all: all, used: map[string][]Used{},
+			cache: cache}
+		r := prog.eval(f, p, month)
+		d := Decision{Eligible: r.eligible(), Params: p.Version()}
+		if d.Eligible && r.monthly > 0 {
+			trace = append(trace, monthTrace{Month: month[:7], AmountFen: r.monthly, Params: d.ParamVersion()})
+			amount += r.monthly
 		}
 	}
-	carried, carriedFen, err := carriedLine(ctx, tx.Conn, c.Program, p.candidate, c.ID)
-	if err != nil {
-		return err
-	}
-	if amount+carriedFen == 0 {
-		if facts.Person.DeathDate != "" && facts.Person.DeathDate <= period.To {
-			return flag("已于 " + facts.Person.DeathDate + " 死亡，停发")
-		}
-		return flag("本期各月均不符合条件")
-	}
-	acc, ok, err := accountOf(ctx, tx.Conn, p.payeeID)
-	if err != nil {
-		return err
-	}
-	if !ok {
-		return flag("缺少发放账户")
-	}
-	return s.insertLine(ctx, tx, c, p, acc, trace, amount+carriedFen, carried)
+	return trace, amount
 }
 
 type account struct {
@@ -351,7 +424,7 @@ func carriedLine(ctx context.Context, c db.Conn, program string, candidate, cycl
 }
 
 func (s *Service) insertLine(ctx context.Context, tx *db.Tx, c *Cycle, p payee, a account, trace []monthTrace, amount int64, carried *int64) error {
-	raw, _ := json.Marshal(map[string]any{"months": trace, "carried_from": carried})
+	raw, _ := json.Marshal(compactTrace(trace, carried))
 	if _, err := tx.Exec(ctx, `INSERT INTO benefit_payroll_lines (cycle_id, seq, candidate_id, payee_id, account_enc, account_mask,
 		account_name, bank, months, amount_fen, trace, carried_from, division_path) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		c.ID, c.LineCount+1, p.candidate, p.payeeID, a.enc, a.mask, a.name, a.bank, len(trace), amount, string(raw), carried,
@@ -412,6 +485,112 @@ func (s *Service) carryRest(ctx context.Context, tx *db.Tx, c *Cycle, path strin
 		if err := s.insertLine(ctx, tx, c, p, acc, nil, amount, carried); err != nil {
 			return err
 		}
+	}
+	return nil
+}
+
+// accountsOf reads the account in force of each person.
+func accountsOf(ctx context.Context, c db.Conn, ids []int64) (map[int64]account, error) {
+	out := map[int64]account{}
+	for start := 0; start < len(ids); start += idChunk {
+		chunk := ids[start:min(start+idChunk, len(ids))]
+		args := make([]any, len(chunk))
+		for i, id := range chunk {
+			args[i] = id
+		}
+		rows, err := c.Query(ctx, `SELECT person_id, bank, account_name, account_mask, account_enc FROM benefit_accounts
+			WHERE person_id IN (`+db.Placeholders(len(chunk))+`) ORDER BY id`, args...)
+		if err != nil {
+			return nil, apperr.Wrap(err, "accounts")
+		}
+		for rows.Next() {
+			var id int64
+			var a account
+			if err := rows.Scan(&id, &a.bank, &a.name, &a.mask, &a.enc); err != nil {
+				rows.Close()
+				return nil, apperr.Wrap(err, "scan account")
+			}
+			out[id] = a // later rows win
+		}
+		rows.Close()
+	}
+	return out, nil
+}
+
+// owed is a failed line waiting to be carried.
+type owed struct {
+	id     int64
+	amount int64
+}
+
+// failedLines maps candidates to their oldest failed line of an earlier
+// cycle of the program.
+func failedLines(ctx context.Context, c db.Conn, program string, cycle int64) (map[int64]owed, error) {
+	rows, err := c.Query(ctx, `SELECT l.candidate_id, l.id, l.amount_fen FROM benefit_payroll_lines l
+		JOIN benefit_cycles y ON y.id = l.cycle_id WHERE y.program = ? AND l.status = 'failed' AND l.cycle_id <> ? ORDER BY l.id DESC`,
+		program, cycle)
+	if err != nil {
+		return nil, apperr.Wrap(err, "failed lines")
+	}
+	defer rows.Close()
+	out := map[int64]owed{}
+	for rows.Next() {
+		var cand int64
+		var o owed
+		if err := rows.Scan(&cand, &o.id, &o.amount); err != nil {
+			return nil, apperr.Wrap(err, "scan failed line")
+		}
+		out[cand] = o // ordered newest first, so the oldest wins
+	}
+	return out, apperr.Wrap(rows.Err(), "failed lines")
+}
+
+// lineWriter writes payroll lines many to an INSERT.
+type lineWriter struct {
+	tx      *db.Tx
+	c       *Cycle
+	rows    []any
+	n       int
+	carried []any
+}
+
+const linesPerInsert = 100
+
+func newLineWriter(tx *db.Tx, c *Cycle) *lineWriter { return &lineWriter{tx: tx, c: c} }
+
+func (w *lineWriter) add(ctx context.Context, p payee, a account, trace []monthTrace, amount int64, carried *int64) error {
+	raw, err := json.Marshal(compactTrace(trace, carried))
+	if err != nil {
+		return apperr.Wrap(err, "line trace")
+	}
+	w.c.LineCount++
+	w.c.TotalFen += amount
+	w.rows = append(w.rows, w.c.ID, w.c.LineCount, p.candidate, p.payeeID, a.enc, a.mask, a.name, a.bank, len(trace), amount,
+		string(raw), carried, p.path)
+	if carried != nil {
+		w.carried = append(w.carried, *carried)
+	}
+	if w.n++; w.n == linesPerInsert {
+		return w.flush(ctx)
+	}
+	return nil
+}
+
+func (w *lineWriter) flush(ctx context.Context) error {
+	if w.n > 0 {
+		if _, err := w.tx.Exec(ctx, `INSERT INTO benefit_payroll_lines (cycle_id, seq, candidate_id, payee_id, account_enc,
+			account_mask, account_name, bank, months, amount_fen, trace, carried_from, division_path) VALUES `+
+			db.RepeatValues("("+db.Placeholders(13)+")", w.n), w.rows...); err != nil {
+			return apperr.Wrap(err, "payroll lines")
+		}
+		w.rows, w.n = w.rows[:0], 0
+	}
+	if len(w.carried) > 0 {
+		if _, err := w.tx.Exec(ctx, `UPDATE benefit_payroll_lines SET status = 'carried' WHERE id IN (`+
+			db.Placeholders(len(w.carried))+`)`, w.carried...); err != nil {
+			return apperr.Wrap(err, "carried lines")
+		}
+		w.carried = w.carried[:0]
 	}
 	return nil
 }
