@@ -190,6 +190,9 @@ func routes(a *app) []httpx.Route {
 		{Pattern: "POST /api/v1/benefit/cycles/{id}/returns", Perm: auth.PermBenefitWrite, Handler: ben.Reconcile, Summary: "导入银行回盘：逐笔标记成功或失败（附银行原因），对不上的进入异常清单；multipart，字段 file", Tag: "benefit", Out: benefit.ReconcileReport{}, Query: []string{"layout"}},
 		{Pattern: "POST /api/v1/benefit/evaluate-all", Perm: auth.PermBenefitWrite, Handler: ben.EvaluateAll, Summary: "全县各项目资格测算（县级管理员；符合或只缺核实信息者留存测算结果）", Tag: "benefit", In: benefit.EvaluateAllInput{}, Out: benefit.BulkResult{}},
 		{Pattern: "PUT /api/v1/benefit/bank-layouts", Perm: auth.PermBenefitWrite, Handler: ben.SaveBankLayout, Summary: "保存本县银行代发文件和回盘文件格式（县级；JSON 格式定义，保存前校验）", Tag: "benefit", In: benefit.LayoutInput{}, Out: bankfile.Example{}},
+		{Pattern: "GET /api/v1/benefit/candidates/{id}/reviews", Perm: auth.PermBenefitRead, Handler: ben.Reviews, Summary: "待遇对象的审核记录（谁、何时、何种处理、理由）", Tag: "benefit", Out: httpx.List[benefit.Review]{}},
+		{Pattern: "GET /api/v1/benefit/decisions/{id}", Perm: auth.PermBenefitRead, Handler: ben.Decision, Summary: "留存的资格测算结果（逐条理由和参数版本）", Tag: "benefit", Out: benefit.StoredDecision{}},
+		{Pattern: "GET /api/v1/benefit/cycles", Perm: auth.PermBenefitRead, Handler: ben.Cycles, Summary: "发放批次列表", Tag: "benefit", Out: httpx.List[benefit.Cycle]{}, Query: []string{"program"}},
 	}
 }
 

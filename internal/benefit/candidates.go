@@ -128,3 +128,60 @@ func (s *Service) Queue(ctx context.Context, f QueueFilter) ([]Candidate, int, e
 	}
 	return out, total, apperr.Wrap(rows.Err(), "candidate queue")
 }
+
+// Review is one decision in a candidate's history.
+type Review struct {
+	Stage     string `json:"stage"`
+	StageName string `json:"stage_name"`
+	Action    string `json:"action"`
+	ToStage   string `json:"to_stage"`
+	Reason    string `json:"reason"`
+	By        string `json:"by"`
+	Role      string `json:"role"`
+	At        string `json:"at"`
+}
+
+// Reviews answers a candidate's review history, oldest first.
+func (s *Service) Reviews(ctx context.Context, id int64) ([]Review, error) {
+	if _, err := s.Candidate(ctx, id); err != nil {
+		return nil, err
+	}
+	rows, err := s.db.Reader().Query(ctx, `SELECT stage, action, to_stage, reason, by_user, by_role, at FROM benefit_reviews
+		WHERE candidate_id = ? ORDER BY id`, id)
+	if err != nil {
+		return nil, apperr.Wrap(err, "reviews")
+	}
+	defer rows.Close()
+	out := []Review{}
+	for rows.Next() {
+		var r Review
+		if err := rows.Scan(&r.Stage, &r.Action, &r.ToStage, &r.Reason, &r.By, &r.Role, &r.At); err != nil {
+			return nil, apperr.Wrap(err, "scan review")
+		}
+		r.StageName = stageName(r.Stage)
+		out = append(out, r)
+	}
+	return out, apperr.Wrap(rows.Err(), "reviews")
+}
+
+// StoredDecisionOf answers a stored decision about a person in the caller's area.
+func (s *Service) StoredDecisionOf(ctx context.Context, id int64) (StoredDecision, error) {
+	pr := auth.From(ctx)
+	cond, args := db.Subtree("division_path", pr.DivisionPath)
+	var d StoredDecision
+	var eligible int
+	var subtype sql.NullString
+	var reasons, params string
+	err := s.db.Reader().QueryRow(ctx, `SELECT id, program, person_id, as_of, eligible, subtype, monthly_fen, annual_fen, reasons,
+		params, decided_by, decided_at FROM benefit_decisions WHERE id = ? AND `+cond, append([]any{id}, args...)...).
+		Scan(&d.ID, &d.Program, &d.PersonID, &d.Date, &eligible, &subtype, &d.MonthlyFen, &d.AnnualFen, &reasons, &params,
+			&d.DecidedBy, &d.DecidedAt)
+	if err != nil {
+		return d, db.NotFound(err, "测算结果不存在")
+	}
+	d.Eligible, d.Subtype = eligible == 1, subtype.String
+	if err := json.Unmarshal([]byte(reasons), &d.Reasons); err != nil {
+		return d, apperr.Wrap(err, "decision reasons")
+	}
+	return d, apperr.Wrap(json.Unmarshal([]byte(params), &d.Params), "decision params")
+}

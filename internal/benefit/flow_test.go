@@ -62,6 +62,15 @@ func TestSweepApplyAndReview(t *testing.T) {
 		if err != nil || c.Stage != "village_posting" {
 			t.Fatalf("approved by the village: %+v %v", c, err)
 		}
+		if rs, err := e.svc.Reviews(villageA(), c.ID); err != nil || len(rs) != 2 || rs[0].Action != "recheck" || rs[1].Action != "approve" ||
+			rs[1].By != "village-"+testfix.VillageA1 {
+			t.Errorf("review history: %+v %v", rs, err)
+		}
+		if dec, err := e.svc.StoredDecisionOf(villageA(), *c.DecisionID); err != nil || !dec.Eligible || len(dec.Reasons) == 0 || len(dec.Params) == 0 {
+			t.Errorf("stored decision: %+v %v", dec, err)
+		}
+		_, err = e.svc.StoredDecisionOf(villageB(), *c.DecisionID)
+		wantCode(t, err, apperr.NotFound, "")
 		_, err = e.svc.Review(villageA(), c.ID, benefit.ReviewInput{Action: "approve", Version: c.Version})
 		wantCode(t, err, apperr.Conflict, "") // a posting ends by itself, not by a click
 		postAndClose(t, e, c.ID)
@@ -116,6 +125,10 @@ func postAndClose(t *testing.T, e env, candidate int64) {
 		Anonymous: true, Objector: "should be dropped", Content: "反映其子女情况与登记不符"})
 	if err != nil {
 		t.Fatal(err)
+	}
+	if withTickets, _ := e.svc.Posting(villageA(), p.ID); len(withTickets.Tickets) != 1 || !withTickets.Tickets[0].Anonymous ||
+		withTickets.Tickets[0].Objector != "" || withTickets.Tickets[0].Status != "open" {
+		t.Errorf("objection tickets: %+v", withTickets.Tickets)
 	}
 	*e.now = e.now.AddDate(0, 0, 7) // 29 November: the window is over
 	_, err = e.svc.RecordObjection(villageA(), p.ID, benefit.ObjectionInput{Channel: "visit", Content: "迟到的异议"})

@@ -361,3 +361,29 @@ func (h *Handlers) SaveBankLayout(w http.ResponseWriter, r *http.Request) {
 	}
 	httpx.Reply(w, r, http.StatusOK, ex, err)
 }
+
+// Reviews answers GET /benefit/candidates/{id}/reviews.
+func (h *Handlers) Reviews(w http.ResponseWriter, r *http.Request) {
+	id, err := httpx.PathID(r, "id")
+	var rs []Review
+	if err == nil {
+		rs, err = h.svc.Reviews(r.Context(), id)
+	}
+	httpx.Reply(w, r, http.StatusOK, httpx.List[Review]{Items: rs, Total: len(rs)}, err)
+}
+
+// Decision answers GET /benefit/decisions/{id}.
+func (h *Handlers) Decision(w http.ResponseWriter, r *http.Request) {
+	id, err := httpx.PathID(r, "id")
+	var d StoredDecision
+	if err == nil {
+		d, err = h.svc.StoredDecisionOf(r.Context(), id)
+	}
+	httpx.Reply(w, r, http.StatusOK, d, err)
+}
+
+// Cycles answers GET /benefit/cycles.
+func (h *Handlers) Cycles(w http.ResponseWriter, r *http.Request) {
+	cs, err := h.svc.Cycles(r.Context(), r.URL.Query().Get("program"))
+	httpx.Reply(w, r, http.StatusOK, httpx.List[Cycle]{Items: cs, Total: len(cs)}, err)
+}

@@ -594,3 +594,29 @@ func (w *lineWriter) flush(ctx context.Context) error {
 	}
 	return nil
 }
+
+// Cycles lists the payroll cycles of the caller's county, newest first.
+func (s *Service) Cycles(ctx context.Context, program string) ([]Cycle, error) {
+	pr := auth.From(ctx)
+	cond, args := db.Subtree("division_path", pr.DivisionPath)
+	rows, err := s.db.Reader().Query(ctx, `SELECT id, program, period, period_from, period_to, division_code, status, line_count,
+		total_fen, flags FROM benefit_cycles WHERE (? = '' OR program = ?) AND (substr(?, 1, length(division_path)) = division_path OR `+
+		cond+`) ORDER BY id DESC LIMIT 200`, append([]any{program, program, pr.DivisionPath}, args...)...)
+	if err != nil {
+		return nil, apperr.Wrap(err, "cycles")
+	}
+	defer rows.Close()
+	out := []Cycle{}
+	for rows.Next() {
+		var k Cycle
+		var flags string
+		if err := rows.Scan(&k.ID, &k.Program, &k.Period, &k.From, &k.To, &k.Division, &k.Status, &k.LineCount, &k.TotalFen, &flags); err != nil {
+			return nil, apperr.Wrap(err, "scan cycle")
+		}
+		if err := json.Unmarshal([]byte(flags), &k.Flags); err != nil {
+			return nil, apperr.Wrap(err, "cycle flags")
+		}
+		out = append(out, k)
+	}
+	return out, apperr.Wrap(rows.Err(), "cycles")
+}

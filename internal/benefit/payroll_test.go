@@ -100,6 +100,9 @@ func TestPayroll(t *testing.T) {
 			t.Fatalf("December, after the death: %+v %v", dec, err)
 		}
 		checkNotices(t, e, nov.ID, dec.ID)
+		if cs, err := e.svc.Cycles(villageA(), benefit.JiangFu); err != nil || len(cs) != 3 || cs[0].ID != dec.ID {
+			t.Errorf("cycles seen from the village: %+v %v", cs, err)
+		}
 		// November's line fails at the bank; the next cycle carries it.
 		bankRoundTrip(t, e, d, nov.ID)
 		jan, err := e.svc.GeneratePayroll(countyCtx(), benefit.CycleInput{Program: benefit.JiangFu, Period: "2027-01"})

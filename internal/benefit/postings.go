@@ -44,7 +44,21 @@ type Posting struct {
 	PublicCode  string         `json:"public_code"`
 	Entries     []PostingEntry `json:"entries"`
 	Objections  int            `json:"open_objections"`
+	Tickets     []Objection    `json:"objections,omitempty"` // officers only; never on the public page
 	path        string
+}
+
+// Objection is a ticket as officers see it.
+type Objection struct {
+	ID          int64  `json:"id"`
+	CandidateID *int64 `json:"candidate_id,omitempty"`
+	Channel     string `json:"channel"`
+	Anonymous   bool   `json:"anonymous"`
+	Objector    string `json:"objector,omitempty"`
+	Content     string `json:"content"`
+	Status      string `json:"status"`
+	Resolution  string `json:"resolution,omitempty"`
+	CreatedAt   string `json:"created_at"`
 }
 
 // PostingEntry is one line of a posting: masked, as the public sees it.
@@ -215,10 +229,40 @@ func (s *Service) snapshot(ctx context.Context, tx *db.Tx, id int64, in PostingI
 		After: map[string]any{"program": in.Program, "year": in.Year, "level": in.Level, "division": in.Division, "entries": len(entries)}})
 }
 
-// Posting answers a posting in the caller's area with its entries.
+// Posting answers a posting in the caller's area with its entries and
+// its objection tickets.
 func (s *Service) Posting(ctx context.Context, id int64) (Posting, error) {
 	pr := auth.From(ctx)
-	return s.readPosting(ctx, s.db.Reader(), `b.id = ? AND `+subtreeCond(pr), append([]any{id}, subtreeArgs(pr)...), true)
+	p, err := s.readPosting(ctx, s.db.Reader(), `b.id = ? AND `+subtreeCond(pr), append([]any{id}, subtreeArgs(pr)...), true)
+	if err != nil {
+		return p, err
+	}
+	p.Tickets, err = objectionsOf(ctx, s.db.Reader(), p.ID)
+	return p, err
+}
+
+func objectionsOf(ctx context.Context, c db.Conn, posting int64) ([]Objection, error) {
+	rows, err := c.Query(ctx, `SELECT id, candidate_id, channel, anonymous, objector, content, status, resolution, created_at
+		FROM benefit_objections WHERE posting_id = ? ORDER BY id`, posting)
+	if err != nil {
+		return nil, apperr.Wrap(err, "objections")
+	}
+	defer rows.Close()
+	out := []Objection{}
+	for rows.Next() {
+		var o Objection
+		var cand sql.NullInt64
+		var anon int
+		if err := rows.Scan(&o.ID, &cand, &o.Channel, &anon, &o.Objector, &o.Content, &o.Status, &o.Resolution, &o.CreatedAt); err != nil {
+			return nil, apperr.Wrap(err, "scan objection")
+		}
+		if cand.Valid {
+			o.CandidateID = &cand.Int64
+		}
+		o.Anonymous = anon == 1
+		out = append(out, o)
+	}
+	return out, apperr.Wrap(rows.Err(), "objections")
 }
 
 // PublicPosting answers a posting by its public code, for the read-only

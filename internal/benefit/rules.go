@@ -269,7 +269,7 @@ func evalChildcare(f Facts, p *Params, date string) result {
 		year := date[:4]
 		months := ChildcareMonths(c.Birth, start, limit, year+"-01-01", year+"-12-31")
 		r.annual = int64(months)*r.monthly + p.Sum("topup_annual")
-		r.check("months", "本年度可补贴月数", months > 0, "year", year, "months", itoa(months), "monthly_fen", yuan(r.monthly))
+		r.check("months", "本年度可补贴月数", months > 0, "year", year, "months", itoa(months), "monthly_fen", strconv.FormatInt(r.monthly, 10))
 	}
 	return r
 }

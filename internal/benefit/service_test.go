@@ -166,6 +166,14 @@ func TestTeFuAndChildcareFromTheRegistry(t *testing.T) {
 		if err != nil || !dec.Eligible || dec.AnnualFen != 300000 {
 			t.Fatalf("育儿补贴 for a child born in March 2025: %+v %v", dec, err)
 		}
+		res, err := e.svc.Sweep(villageA(), benefit.SweepInput{Program: benefit.Childcare, Year: 2025, Date: "2025-06-01"})
+		if err != nil || res.Added != 1 {
+			t.Fatalf("childcare sweep: %+v %v", res, err)
+		}
+		list, _, _ := e.svc.Queue(villageA(), benefit.QueueFilter{Program: benefit.Childcare, Page: 1, Size: 10})
+		if len(list) != 1 || list[0].ApplicantID == nil || *list[0].ApplicantID != mother.ID {
+			t.Errorf("the swept child's applicant is not the mother: %+v", list)
+		}
 		// With a second child the mother's 特扶 stops.
 		dec, _ = e.svc.Evaluate(villageA(), benefit.EvaluateInput{Program: benefit.TeFu, PersonID: mother.ID})
 		if dec.Eligible {

@@ -99,6 +99,11 @@ func (s *Service) sweepOne(ctx context.Context, tx *db.Tx, pr *auth.Principal, i
 		return err
 	}
 	app := ApplicationInput{Program: in.Program, Year: in.Year, PersonID: id}
+	if prog, _ := ProgramOf(in.Program); prog.Subject == "child" && len(f.Parents) > 0 {
+		// A child's benefit is paid to a parent: the mother if registered, else the father.
+		applicant := f.Parents[0].ID
+		app.ApplicantID = &applicant
+	}
 	if _, err := s.insertCandidate(ctx, tx, app, "sweep", stored, path); err != nil {
 		return err
 	}

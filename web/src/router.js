@@ -19,6 +19,13 @@ const routes = [
     meta: { public: true, title: '出错了' },
   },
   {
+    // A posting's public page: anyone may read it, without the app's frame.
+    path: '/public/postings/:code',
+    name: 'public-posting',
+    component: () => import('./views/benefit/PublicPosting.vue'),
+    meta: { public: true, title: '公示' },
+  },
+  {
     path: '/',
     component: () => import('./layout/AppLayout.vue'),
     children: [
@@ -130,6 +137,42 @@ const routes = [
         name: 'supply',
         component: () => import('./views/supply/SupplyView.vue'),
         meta: { title: '药具管理', perm: 'supply.manage' },
+      },
+      {
+        path: 'benefit',
+        name: 'benefit',
+        component: () => import('./views/benefit/BenefitHome.vue'),
+        meta: { title: '待遇发放', perm: 'benefit.read' },
+      },
+      {
+        path: 'benefit/candidates/:id(\\d+)',
+        name: 'benefit-candidate',
+        component: () => import('./views/benefit/CandidateDetail.vue'),
+        meta: { title: '待遇对象', perm: 'benefit.read' },
+      },
+      {
+        path: 'benefit/programs',
+        name: 'benefit-programs',
+        component: () => import('./views/benefit/Programs.vue'),
+        meta: { title: '待遇项目与参数', perm: 'benefit.read' },
+      },
+      {
+        path: 'benefit/postings',
+        name: 'benefit-postings',
+        component: () => import('./views/benefit/Postings.vue'),
+        meta: { title: '公示', perm: 'benefit.read' },
+      },
+      {
+        path: 'benefit/postings/:id(\\d+)',
+        name: 'benefit-posting',
+        component: () => import('./views/benefit/PostingDetail.vue'),
+        meta: { title: '公示详情', perm: 'benefit.read' },
+      },
+      {
+        path: 'benefit/payroll',
+        name: 'benefit-payroll',
+        component: () => import('./views/benefit/Payroll.vue'),
+        meta: { title: '发放批次', perm: 'benefit.read' },
       },
       {
         path: 'quality',

@@ -1,0 +1,58 @@
+// Benefits for families (待遇发放, internal/benefit on the server): programs
+// and their parameters, attested facts, eligibility decisions, candidates
+// and their review, public postings with objections, payment accounts and
+// payroll cycles. Amounts are integers in fen.
+import { api } from './client.js'
+
+/** Programs with the parameter values in force for the caller's county on a date (default today). */
+export const listPrograms = (query, opts) => api.get('/api/v1/benefit/programs', query, opts)
+/** Sets a version of a county parameter: {program, key, scope, from, value, basis}. */
+export const setParam = (body) => api.put('/api/v1/benefit/params', body)
+/** Records a fact an officer checked: {person_id, key, value, evidence}. */
+export const attestFact = (body) => api.post('/api/v1/benefit/facts', body)
+/** Runs a program's rules for a person on a date; the decision is kept and journaled. */
+export const evaluate = (body) => api.post('/api/v1/benefit/evaluate', body)
+/** The yearly sweep of a program in the caller's area: {program, year, date?}. */
+export const runSweep = (body) => api.post('/api/v1/benefit/sweeps', body)
+/** Records an application: {program, year, person_id, applicant_id?, date?, note}. */
+export const applyCandidate = (body) => api.post('/api/v1/benefit/candidates', body)
+/** Candidates; mine=1 is the caller's review queue. */
+export const listCandidates = (query, opts) => api.get('/api/v1/benefit/candidates', query, opts)
+export const getCandidate = (id, opts) => api.get(`/api/v1/benefit/candidates/${id}`, undefined, opts)
+/** Decides a candidate: {action: approve|reject|return|recheck, reason, version}. */
+export const reviewCandidate = (id, body) => api.post(`/api/v1/benefit/candidates/${id}/review`, body)
+
+export const listPostings = (query, opts) => api.get('/api/v1/benefit/postings', query, opts)
+/** Posts the list waiting at a level: {program, year, level: village|county, division}. */
+export const openPosting = (body) => api.post('/api/v1/benefit/postings', body)
+export const getPosting = (id, opts) => api.get(`/api/v1/benefit/postings/${id}`, undefined, opts)
+/** Ends a posting whose window has passed with no objection open. */
+export const closePosting = (id) => api.post(`/api/v1/benefit/postings/${id}/close`)
+/** Records an objection; answers {id}, the number needed to settle it. */
+export const recordObjection = (postingId, body) => api.post(`/api/v1/benefit/postings/${postingId}/objections`, body)
+/** Settles an objection: {outcome: upheld|dismissed, resolution}. */
+export const settleObjection = (id, body) => api.post(`/api/v1/benefit/objections/${id}/settle`, body)
+/** A posting's public page: no session needed (a 401 is never expected, so none redirects). */
+export const getPublicPosting = (code, opts) =>
+  api.get(`/api/v1/public/postings/${encodeURIComponent(code)}`, undefined, { ...opts, auth: false })
+
+/** Records a payment account; the answer carries the number masked. */
+export const setAccount = (body) => api.post('/api/v1/benefit/accounts', body)
+/** Builds (or returns the existing) payroll of a program and period: answer.created tells which. */
+export const generatePayroll = (body) => api.post('/api/v1/benefit/cycles', body)
+
+let catalog = null
+/** The programs as of today (names, subjects, parameter keys); loaded once, for pickers and labels. */
+export function programCatalog() {
+  if (!catalog) {
+    catalog = listPrograms().then((r) => r?.items || []).catch((e) => {
+      catalog = null
+      throw e
+    })
+  }
+  return catalog
+}
+/** For tests and after a parameter is set: forget the cached programs. */
+export function clearProgramCatalog() {
+  catalog = null
+}
