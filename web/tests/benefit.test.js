@@ -611,6 +611,25 @@ describe('Payroll', () => {
     wrapper.unmount()
   })
 
+  it('lists the cycles with a bank-file link in the chosen layout', async () => {
+    mockApi({
+      'GET /api/v1/benefit/programs': () => [200, PROGRAMS],
+      'GET /api/v1/benefit/cycles': () => [200, { items: [{ id: 7, program: 'jiangfu', period: '2026-11', from: '2026-11-01',
+        to: '2026-11-30', division: '341523', status: 'sent', line_count: 3, total_fen: 24000, flags: [] }], total: 1 }],
+      'GET /api/v1/benefit/bank-layouts': () => [200, { items: [{ key: 'generic-csv', layout: { name: '示例：通用 CSV' } },
+        { key: 'rcc-fixed-gbk', layout: { name: '示例：农信社定长' } }], total: 2 }],
+    })
+    const { wrapper } = await mountAt('/benefit/payroll', 'benefit-payroll', '/benefit/payroll', Payroll)
+    await settle()
+    const cycle = wrapper.find('[data-test="cycle"]')
+    expect(cycle.text()).toContain('已送银行')
+    expect(cycle.text()).toContain('240.00 元')
+    const href = cycle.find('[data-test="bank-file"]').attributes('href')
+    expect(href).toContain('/api/v1/benefit/cycles/7/bankfile')
+    expect(href).toContain('layout=generic-csv')
+    wrapper.unmount()
+  })
+
   it('tells other levels that the county generates payrolls', async () => {
     setMe(VILLAGE_ME)
     mockApi({ 'GET /api/v1/benefit/programs': () => [200, PROGRAMS] })

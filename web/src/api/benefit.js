@@ -2,7 +2,7 @@
 // and their parameters, attested facts, eligibility decisions, candidates
 // and their review, public postings with objections, payment accounts and
 // payroll cycles. Amounts are integers in fen.
-import { api } from './client.js'
+import { api, buildUrl, postFile } from './client.js'
 
 /** Programs with the parameter values in force for the caller's county on a date (default today). */
 export const listPrograms = (query, opts) => api.get('/api/v1/benefit/programs', query, opts)
@@ -55,4 +55,20 @@ export function programCatalog() {
 /** For tests and after a parameter is set: forget the cached programs. */
 export function clearProgramCatalog() {
   catalog = null
+}
+
+/** The payroll cycles of the county, newest first. */
+export const listCycles = (query) => api.get('/api/v1/benefit/cycles', query)
+/** Bank file layouts: the county's own, then the built-in examples. */
+export const bankLayouts = () => api.get('/api/v1/benefit/bank-layouts')
+/**
+ * The bank file of a cycle (a plain link: the browser downloads it with the
+ * session cookie; the server journals the export).
+ */
+export const bankFileUrl = (cycleId, layout, payerName) =>
+  buildUrl(`/api/v1/benefit/cycles/${cycleId}/bankfile`, { layout, payer_name: payerName || undefined })
+/** Uploads the bank's return file of a cycle; resolves to the reconciliation report. */
+export async function importBankReturn(cycleId, layout, file) {
+  const res = await postFile(`/api/v1/benefit/cycles/${cycleId}/returns`, { layout }, file, '文件超过 64 MB 上限')
+  return res.json()
 }

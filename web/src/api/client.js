@@ -200,3 +200,30 @@ export const api = {
   put: (path, body, opts) => request('PUT', path, { ...opts, body }),
   del: (path, opts) => request('DELETE', path, opts),
 }
+
+/**
+ * Posts a file as the multipart part "file" (the server's name for every
+ * upload) and resolves to the Response; a refused upload throws an ApiError
+ * with the server's Chinese message (tooLarge when the server answers 413
+ * without one).
+ */
+export async function postFile(path, query, file, tooLarge = '文件过大') {
+  const form = new FormData()
+  form.append('file', file, file.name)
+  let res
+  try {
+    res = await fetch(buildUrl(path, query), { method: 'POST', body: form, credentials: 'same-origin', headers: { Accept: 'application/json' } })
+  } catch {
+    throw new ApiError({ status: 0, code: 'network', message: NETWORK_ERROR_MESSAGE })
+  }
+  if (res.ok) return res
+  let body = null
+  try {
+    body = await res.json()
+  } catch {
+    body = null
+  }
+  const err = body?.error || {}
+  const fallback = res.status === 413 ? tooLarge : '上传失败，请重试'
+  throw new ApiError({ status: res.status, code: err.code || 'invalid', message: err.message || fallback, field: err.field })
+}

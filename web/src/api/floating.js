@@ -1,6 +1,6 @@
 // Floating-population register, contact records and the inter-county
 // exchange file (internal/floating on the server).
-import { api, buildUrl, ApiError, NETWORK_ERROR_MESSAGE } from './client.js'
+import { api, buildUrl, postFile } from './client.js'
 
 export const listFloating = (query, opts) => api.get('/api/v1/floating', query, opts)
 export const getFloating = (id) => api.get(`/api/v1/floating/${id}`)
@@ -35,31 +35,8 @@ export const exchangeExportUrl = (county, format = 'xlsx') =>
  * report.
  */
 export async function importExchange({ county, file, dryRun, village, report }) {
-  const form = new FormData()
-  form.append('file', file, file.name)
-  const url = buildUrl('/api/v1/floating/exchange/import', {
-    county,
-    dry_run: dryRun ? '1' : '0',
-    village,
-    report,
-  })
-  let res
-  try {
-    res = await fetch(url, { method: 'POST', body: form, credentials: 'same-origin', headers: { Accept: 'application/json' } })
-  } catch {
-    throw new ApiError({ status: 0, code: 'network', message: NETWORK_ERROR_MESSAGE })
-  }
-  if (!res.ok) {
-    let body = null
-    try {
-      body = await res.json()
-    } catch {
-      body = null
-    }
-    const err = body?.error || {}
-    const fallback = res.status === 413 ? '文件超过 20 MB 上限' : '上传失败，请重试'
-    throw new ApiError({ status: res.status, code: err.code || 'invalid', message: err.message || fallback, field: err.field })
-  }
+  const res = await postFile('/api/v1/floating/exchange/import', { county, dry_run: dryRun ? '1' : '0', village, report }, file,
+    '文件超过 20 MB 上限')
   if (!report) return res.json()
   return { blob: await res.blob(), fileName: fileNameOf(res.headers.get('Content-Disposition')) || `核对报告.${report}` }
 }

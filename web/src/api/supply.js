@@ -1,6 +1,6 @@
 // Contraceptive supply (internal/supply on the server). Stock operations
 // carry a request_key so that a retried submission answers the first one.
-import { api, buildUrl, ApiError, NETWORK_ERROR_MESSAGE } from './client.js'
+import { api, buildUrl, postFile } from './client.js'
 
 const base = '/api/v1/supply'
 
@@ -46,25 +46,6 @@ export const logTemplateUrl = (format = 'xlsx') => buildUrl(`${base}/machine-log
 
 /** Uploads a dispensing-machine log; dryRun true only checks it. Resolves to the report. */
 export async function importMachineLog(file, dryRun) {
-  const form = new FormData()
-  form.append('file', file, file.name)
-  const url = buildUrl(`${base}/machine-logs/import`, { dry_run: dryRun ? '1' : '0' })
-  let res
-  try {
-    res = await fetch(url, { method: 'POST', body: form, credentials: 'same-origin', headers: { Accept: 'application/json' } })
-  } catch {
-    throw new ApiError({ status: 0, code: 'network', message: NETWORK_ERROR_MESSAGE })
-  }
-  let body = null
-  try {
-    body = await res.json()
-  } catch {
-    body = null
-  }
-  if (!res.ok) {
-    const err = body?.error || {}
-    const fallback = res.status === 413 ? '文件超过 10 MB 上限' : '上传失败，请重试'
-    throw new ApiError({ status: res.status, code: err.code || 'invalid', message: err.message || fallback, field: err.field })
-  }
-  return body
+  const res = await postFile(`${base}/machine-logs/import`, { dry_run: dryRun ? '1' : '0' }, file, '文件超过 10 MB 上限')
+  return res.json()
 }
