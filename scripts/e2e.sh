@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Browser test: builds a small demo county in a temporary directory, serves it
-# on a free port and drives Debian's Chromium through web/e2e/smoke.mjs.
+# Browser tests: builds a small demo county in a temporary directory, serves it
+# on a free port and drives Debian's Chromium through web/e2e/smoke.mjs, then
+# through web/e2e/benefit.mjs (one family's benefit from candidate to paid).
 set -euo pipefail
 bin=$(realpath "${1:-bin/jisheng}")
 chromium=$(command -v chromium || true)
@@ -30,3 +31,9 @@ done
 
 cd "$(dirname "$0")/../web"
 JISHENG_URL="$url" JISHENG_USER=county JISHENG_PASSWORD='Jisheng@2026' CHROMIUM="$chromium" node e2e/smoke.mjs
+
+# Benefits from candidate to paid: the test serves the same demo database
+# itself, today and some days ahead, so this server stops first.
+kill "$server" 2>/dev/null && wait "$server" 2>/dev/null || true
+server=""
+JISHENG_BIN="$bin" JISHENG_DB="$tmp/e2e.db" CHROMIUM="$chromium" node e2e/benefit.mjs

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/user"
 	"path/filepath"
+	"time"
 
 	"jisheng/internal/account"
 	"jisheng/internal/apperr"
@@ -29,6 +30,7 @@ const (
 	settingKeyFingerprint = "key_fingerprint"
 	settingFieldCipher    = "field_cipher"
 	settingAuditAlg       = "audit_alg"
+	settingDemo           = "demo" // "1" in a database built by jisheng demo
 )
 
 // app is an opened installation: database, key, journal and services.
@@ -89,11 +91,18 @@ func openDB(ctx context.Context, dsn string) (*db.DB, error) {
 // openApp opens an initialised installation and checks that the key is the
 // one its data was encrypted with.
 func openApp(ctx context.Context, dsn, keyFlag string) (*app, error) {
+	return openAppAt(ctx, dsn, keyFlag, nil)
+}
+
+// openAppAt is openApp with the clock of the services that judge dates
+// (nil for the real one): a demonstration database may be served some days
+// ahead, to train officers on deadlines and posting windows.
+func openAppAt(ctx context.Context, dsn, keyFlag string, clock func() time.Time) (*app, error) {
 	d, err := openDB(ctx, dsn)
 	if err != nil {
 		return nil, err
 	}
-	a, err := assemble(ctx, d, keyFileFor(dsn, keyFlag))
+	a, err := assemble(ctx, d, keyFileFor(dsn, keyFlag), clock)
 	if err != nil {
 		d.Close()
 		return nil, err
@@ -101,7 +110,7 @@ func openApp(ctx context.Context, dsn, keyFlag string) (*app, error) {
 	return a, nil
 }
 
-func assemble(ctx context.Context, d *db.DB, keyFile string) (*app, error) {
+func assemble(ctx context.Context, d *db.DB, keyFile string, clock func() time.Time) (*app, error) {
 	settings, err := readSettings(ctx, d)
 	if err != nil {
 		return nil, err
@@ -125,13 +134,13 @@ func assemble(ctx context.Context, d *db.DB, keyFile string) (*app, error) {
 	}
 	a := &app{db: d, keys: keys, journal: j,
 		accounts: account.NewService(d, j, account.DefaultConfig, nil),
-		registry: registry.NewService(d, j, keys, nil),
-		floating: floating.NewService(d, j, keys, nil),
-		quality:  quality.NewService(d, j, keys, nil),
-		health:   health.NewService(d, j, keys, nil),
-		supply:   supply.NewService(d, j, keys, nil),
-		appoint:  appointment.NewService(d, j, keys, nil),
-		benefit:  benefit.NewService(d, j, keys, nil)}
+		registry: registry.NewService(d, j, keys, clock),
+		floating: floating.NewService(d, j, keys, clock),
+		quality:  quality.NewService(d, j, keys, clock),
+		health:   health.NewService(d, j, keys, clock),
+		supply:   supply.NewService(d, j, keys, clock),
+		appoint:  appointment.NewService(d, j, keys, clock),
+		benefit:  benefit.NewService(d, j, keys, clock)}
 	a.health.OnStep(a.procedureSetsMethod)
 	a.health.SetOfficers(func(ctx context.Context, name string) (health.Officer, error) {
 		o, err := a.accounts.Officer(ctx, name)

@@ -1,9 +1,18 @@
 package main
 
 import (
+	"context"
 	"fmt"
+	"io"
+	"log/slog"
+	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	"jisheng/internal/account"
+	"jisheng/internal/db"
+	"jisheng/internal/db/dbtest"
 )
 
 func TestBenefitScenarios(t *testing.T) {
@@ -126,4 +135,41 @@ func TestBenefitScenarios(t *testing.T) {
 			}},
 		})
 	})
+}
+
+// Only a demonstration database may be served with its dates moved ahead.
+func TestDaysAheadOnlyForDemo(t *testing.T) {
+	ctx := context.Background()
+	dsn := dbtest.SQLitePath(t)
+	keyFile := filepath.Join(t.TempDir(), "jisheng.key")
+	res, err := initialise(operatorCtx(ctx), initOptions{dsn: dsn, keyFile: keyFile, county: county, cipher: "aes-256-gcm",
+		auditAlg: "hmac-sha256", admin: "admin", adminPassword: testPassword, passwordChosen: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.app.Close()
+	cfg := ServeConfig{DSN: dsn, KeyFile: keyFile, Addr: "127.0.0.1:0", Sessions: account.DefaultConfig,
+		Log: slog.New(slog.NewTextHandler(io.Discard, nil)), DaysAhead: 8}
+	if m, err := NewMain(ctx, cfg); err == nil || !strings.Contains(err.Error(), "演示库") {
+		if m != nil {
+			m.Close()
+		}
+		t.Fatalf("a real database served 8 days ahead: %v", err)
+	}
+	a, err := openApp(ctx, dsn, keyFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := a.db.Tx(ctx, func(tx *db.Tx) error { return writeSetting(ctx, tx, settingDemo, "1") }); err != nil {
+		t.Fatal(err)
+	}
+	a.Close()
+	m, err := NewMain(ctx, cfg)
+	if err != nil {
+		t.Fatalf("a demonstration database: %v", err)
+	}
+	defer m.Close()
+	if got, want := m.app.benefit.Today(), time.Now().Add(8*24*time.Hour).In(time.FixedZone("CST", 8*3600)).Format(time.DateOnly); got != want {
+		t.Errorf("benefit today %s, want %s", got, want)
+	}
 }

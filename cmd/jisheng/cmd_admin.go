@@ -84,7 +84,7 @@ func runBackup(ctx context.Context, env *cliEnv, args []string) error {
 // hand. A backup is most needed when something is wrong, so a missing key
 // does not stop it; it is only reported.
 func recordBackup(ctx context.Context, env *cliEnv, d *db.DB, keyFile, out string) {
-	a, err := assemble(ctx, d, keyFile)
+	a, err := assemble(ctx, d, keyFile, nil)
 	if err == nil {
 		octx := operatorCtx(ctx)
 		err = d.Tx(octx, func(tx *db.Tx) error {

@@ -81,6 +81,10 @@ func buildDemo(ctx context.Context, o demoOptions) (*initResult, []demoAccount, 
 	if err != nil {
 		return nil, nil, demo.Stats{}, err
 	}
+	if err := res.app.db.Tx(ctx, func(tx *db.Tx) error { return writeSetting(ctx, tx, settingDemo, "1") }); err != nil {
+		res.app.Close()
+		return nil, nil, demo.Stats{}, err
+	}
 	accounts, err := demoAccounts(ctx, res.app, o.county, o.adminPassword)
 	if err == nil {
 		o.focusVillage = villageOf(accounts)

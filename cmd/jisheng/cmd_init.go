@@ -104,7 +104,7 @@ func setUp(ctx context.Context, d *db.DB, o initOptions, res *initResult) (*app,
 	}
 	if settings[settingKeyFingerprint] != "" {
 		res.alreadyInitiated = true
-		return assemble(ctx, d, res.keyFile)
+		return assemble(ctx, d, res.keyFile, nil)
 	}
 	if os.Getenv(fieldcrypt.EnvKey) == "" {
 		if _, err := os.Stat(res.keyFile); errors.Is(err, fs.ErrNotExist) {
@@ -130,7 +130,7 @@ func setUp(ctx context.Context, d *db.DB, o initOptions, res *initResult) (*app,
 	if err != nil {
 		return nil, err
 	}
-	a, err := assemble(ctx, d, res.keyFile)
+	a, err := assemble(ctx, d, res.keyFile, nil)
 	if err != nil {
 		return nil, err
 	}

@@ -23,6 +23,10 @@ type ServeConfig struct {
 	Sessions     account.Config
 	Log          *slog.Logger
 	ImportLimit  int64 // bytes; 0 means importer.DefaultLimit
+	// DaysAhead serves a demonstration database as if today were that many
+	// days later (training on deadlines and posting windows); refused on a
+	// real installation, whose dates must be the real ones.
+	DaysAhead int
 }
 
 // Main is a running installation: the app and its HTTP server. Tests boot
@@ -37,8 +41,17 @@ type Main struct {
 
 // NewMain opens the installation and listens, without serving yet.
 func NewMain(ctx context.Context, cfg ServeConfig) (*Main, error) {
-	a, err := openApp(ctx, cfg.DSN, cfg.KeyFile)
+	var clock func() time.Time
+	if cfg.DaysAhead != 0 {
+		ahead := time.Duration(cfg.DaysAhead) * 24 * time.Hour
+		clock = func() time.Time { return time.Now().Add(ahead) }
+	}
+	a, err := openAppAt(ctx, cfg.DSN, cfg.KeyFile, clock)
 	if err != nil {
+		return nil, err
+	}
+	if err := onlyDemoAhead(ctx, a, cfg.DaysAhead); err != nil {
+		a.Close()
 		return nil, err
 	}
 	a.accounts = account.NewService(a.db, a.journal, cfg.Sessions, nil)
@@ -63,6 +76,24 @@ func NewMain(ctx context.Context, cfg ServeConfig) (*Main, error) {
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
 	return m, nil
+}
+
+// onlyDemoAhead refuses to move the date of anything but a demonstration database.
+func onlyDemoAhead(ctx context.Context, a *app, days int) error {
+	if days == 0 {
+		return nil
+	}
+	settings, err := readSettings(ctx, a.db)
+	if err != nil {
+		return err
+	}
+	if settings[settingDemo] != "1" {
+		return fmt.Errorf("--days-ahead 只能用于 jisheng demo 生成的演示库：正式数据库的日期必须是真实日期")
+	}
+	if days < 0 || days > 3650 {
+		return fmt.Errorf("--days-ahead 应在 0 到 3650 之间")
+	}
+	return nil
 }
 
 // handler assembles the API routes, the API document and the web app.
@@ -118,6 +149,7 @@ func runServe(ctx context.Context, env *cliEnv, args []string) error {
 	maxAge := fs.Duration("session-max", account.DefaultConfig.AbsoluteTimeout, "会话最长时限")
 	secure := fs.Bool("secure-cookie", false, "会话 Cookie 只经 HTTPS 发送（在 HTTPS 反向代理后面时开启）")
 	importMB := fs.Int64("import-max-mb", importer.DefaultLimit>>20, "网页导入文件的大小上限（MB）")
+	ahead := fs.Int("days-ahead", 0, "仅演示库：按今天之后若干天的日期运行（培训公示期、随访期限等）")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -131,7 +163,7 @@ func runServe(ctx context.Context, env *cliEnv, args []string) error {
 	sessions.IdleTimeout, sessions.AbsoluteTimeout, sessions.SecureCookie = *idle, *maxAge, *secure
 	log := slog.New(slog.NewTextHandler(env.stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	m, err := NewMain(ctx, ServeConfig{DSN: *dsn, KeyFile: *keyFile, Addr: *addr, Sessions: sessions, Log: log,
-		ImportLimit: *importMB << 20})
+		ImportLimit: *importMB << 20, DaysAhead: *ahead})
 	if err != nil {
 		return err
 	}

@@ -44,8 +44,11 @@ type Posting struct {
 	PublicCode  string         `json:"public_code"`
 	Entries     []PostingEntry `json:"entries"`
 	Objections  int            `json:"open_objections"`
-	Tickets     []Objection    `json:"objections,omitempty"` // officers only; never on the public page
-	path        string
+	// Ended says the objection window is over by the server's date, which
+	// is the one that counts (a phone's clock may be wrong).
+	Ended   bool        `json:"ended"`
+	Tickets []Objection `json:"objections,omitempty"` // officers only; never on the public page
+	path    string
 }
 
 // Objection is a ticket as officers see it.
@@ -237,6 +240,7 @@ func (s *Service) Posting(ctx context.Context, id int64) (Posting, error) {
 	if err != nil {
 		return p, err
 	}
+	p.Ended = s.today() > p.EndsOn
 	p.Tickets, err = objectionsOf(ctx, s.db.Reader(), p.ID)
 	return p, err
 }

@@ -41,6 +41,9 @@ func NewService(d *db.DB, j *audit.Journal, c fieldcrypt.FieldCipher, now func()
 	return &Service{db: d, journal: j, cipher: c, now: now}
 }
 
+// Today is the service's date in China (the clock it was given).
+func (s *Service) Today() string { return s.today() }
+
 func (s *Service) today() string {
 	return s.now().In(time.FixedZone("CST", 8*3600)).Format(time.DateOnly)
 }

@@ -466,7 +466,10 @@ export const publicPostingPath = (code) => `/public/postings/${encodeURIComponen
 export const periodText = (from, to) => (from || to ? `${from || ''} 至 ${to || ''}` : '')
 
 /** Whether a posting's objection window has passed (it may then be closed). */
-export const postingEnded = (posting, today = chinaToday()) => !!posting?.ends_on && today > posting.ends_on
+// The server says whether the window is over by its own date (ended); the
+// browser's date is only a fallback, since a phone's clock may be wrong.
+export const postingEnded = (posting, today = chinaToday()) =>
+  typeof posting?.ended === 'boolean' ? posting.ended : !!posting?.ends_on && today > posting.ends_on
 
 /** The body of an objection: no objector when anonymous, no candidate when about the whole list. */
 export function objectionBody(f) {
