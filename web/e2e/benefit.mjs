@@ -14,7 +14,7 @@
 //           account, 通过 at the village check, 发布公示
 //   day 8   village: 公示期满; township: 通过; county: 通过, 发布公示
 //   day 16  county: 公示期满; 生成发放批次; the bank file; the bank's
-//           return file → 成功 1 笔
+//           return file → 成功 1 笔; the payment notice and its code
 import { chromium } from 'playwright-core'
 import { execFileSync, spawn } from 'node:child_process'
 import { mkdirSync } from 'node:fs'
@@ -226,6 +226,21 @@ async function main() {
     if (!report.includes('成功 1 笔') || !report.includes('已全部对账')) fail(`bank report: ${report}`)
     await shot(page, '2-paid')
     console.log(`  ${report.trim()}`)
+
+    step('county: the payment notice, printed in bulk, checked by its code on the public page')
+    await page.goto(base + '/benefit/notices')
+    await page.click('[data-test="notice-kind"]')
+    await page.click('.el-select-dropdown__item:visible:has-text("发放通知")')
+    await page.click('[data-test="notice-program"]')
+    await page.click('.el-select-dropdown__item:visible:has-text("育儿补贴")')
+    await page.click('[data-test="notice-cycle"]')
+    await page.click(`.el-select-dropdown__item:visible:has-text("${year}（")`)
+    await page.click('[data-test="notice-issue"]')
+    await page.waitForSelector('[data-test="notice"]')
+    const code = (await page.textContent('[data-test="notice-code"]')).trim()
+    const checked = await page.evaluate(async (c) => (await fetch(`/api/v1/public/notices/${c}`)).status, code)
+    if (checked !== 200) fail(`the notice's code ${code} does not check: ${checked}`)
+    await shot(page, '3-notice')
     await c16.close()
   } finally {
     if (server) await server.stop().catch(() => {})

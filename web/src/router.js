@@ -169,6 +169,12 @@ const routes = [
         meta: { title: '公示详情', perm: 'benefit.read' },
       },
       {
+        path: 'benefit/notices',
+        name: 'benefit-notices',
+        component: () => import('./views/benefit/Notices.vue'),
+        meta: { title: '书面通知', perm: 'benefit.write' },
+      },
+      {
         path: 'benefit/payroll',
         name: 'benefit-payroll',
         component: () => import('./views/benefit/Payroll.vue'),

@@ -639,3 +639,14 @@ describe('Payroll', () => {
     wrapper.unmount()
   })
 })
+
+describe('notices page logic', () => {
+  it('asks for the program, a cycle for payment and stop notices, and a year otherwise', async () => {
+    const { noticeProblem } = await import('../src/views/benefit/notices.js')
+    expect(noticeProblem({ kind: 'approval', program: '', year: 2026 })).toBe('请选择项目')
+    expect(noticeProblem({ kind: 'approval', program: 'jiangfu', year: 2026 })).toBe('')
+    expect(noticeProblem({ kind: 'approval', program: 'jiangfu', year: 26 })).toBe('年度应为四位年份')
+    expect(noticeProblem({ kind: 'payment', program: 'jiangfu', year: 2026, cycle_id: null })).toBe('发放和停发通知须选择发放批次')
+    expect(noticeProblem({ kind: 'stop', program: 'jiangfu', cycle_id: 3 })).toBe('')
+  })
+})

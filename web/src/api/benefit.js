@@ -72,3 +72,9 @@ export async function importBankReturn(cycleId, layout, file) {
   const res = await postFile(`/api/v1/benefit/cycles/${cycleId}/returns`, { layout }, file, '文件超过 64 MB 上限')
   return res.json()
 }
+
+/**
+ * Issues the notices of one kind that are due in the user's area (once per
+ * event) and resolves to every notice of that kind, in village order.
+ */
+export const issueNotices = (body) => api.post('/api/v1/benefit/notices', body)
