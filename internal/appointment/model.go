@@ -465,4 +465,5 @@ func chinaToday(now time.Time) time.Time {
 	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
 }
 
-var chinaTime = time.FixedZone("CST", 8*3600)
+// chinaTime is the one zone of China, as the audit journal reads times.
+var chinaTime = audit.ChinaTime

@@ -121,11 +121,7 @@ func slotsByID(ctx context.Context, c db.Conn, pr *auth.Principal, ids []int64) 
 
 // personScope restricts persons aliased p to pr's subtree: either the
 // registered or the residence division lies in it (as in the registry).
-func personScope(pr *auth.Principal) (string, []any) {
-	reg, ra := db.Subtree("p.reg_path", pr.DivisionPath)
-	res, sa := db.Subtree("p.res_path", pr.DivisionPath)
-	return "(" + reg + " OR " + res + ")", append(ra, sa...)
-}
+func personScope(pr *auth.Principal) (string, []any) { return db.PersonScope("p", pr.DivisionPath) }
 
 // bookingCols are the columns every booking read selects, in scanBooking
 // order: the person by name and masked ID only.

@@ -255,7 +255,7 @@ func (pop *population) loadAttestedFor(ctx context.Context, c db.Conn) error {
 
 // add links one person into the population.
 func (pop *population) add(r popRow) {
-	r.m.County = countyOf(r.path)
+	r.m.County = db.CountyCode(r.path)
 	i := len(pop.members)
 	pop.index[r.m.ID] = i
 	pop.members, pop.paths, pop.status = append(pop.members, r.m), append(pop.paths, r.path), append(pop.status, r.status)

@@ -117,25 +117,15 @@ func scanMember(sc interface{ Scan(...any) error }) (personRow, error) {
 	var r personRow
 	err := sc.Scan(&r.ID, &r.Name, &r.Sex, &r.Birth, &r.DeathDate, &r.Hukou, &r.path, &r.spouse, &r.mother, &r.father,
 		&r.adoptiveMother, &r.adoptiveFa)
-	r.County = countyOf(r.path)
+	r.County = db.CountyCode(r.path)
 	return r, err
-}
-
-// countyOf is the county code of a path /34/3415/341523/….
-func countyOf(path string) string {
-	parts := strings.Split(strings.Trim(path, "/"), "/")
-	if len(parts) >= 3 {
-		return parts[2]
-	}
-	return ""
 }
 
 // personInScope reads a person registered or living in pr's area.
 func personInScope(ctx context.Context, c db.Conn, pr *auth.Principal, id int64) (personRow, error) {
-	reg, ra := db.Subtree("p.reg_path", pr.DivisionPath)
-	res, sa := db.Subtree("p.res_path", pr.DivisionPath)
-	r, err := scanMember(c.QueryRow(ctx, `SELECT `+memberCols+` FROM persons p WHERE p.id = ? AND (`+reg+` OR `+res+`)`,
-		append(append([]any{id}, ra...), sa...)...))
+	cond, args := db.PersonScope("p", pr.DivisionPath)
+	r, err := scanMember(c.QueryRow(ctx, `SELECT `+memberCols+` FROM persons p WHERE p.id = ? AND `+cond,
+		append([]any{id}, args...)...))
 	if err == sql.ErrNoRows {
 		return r, &apperr.Error{Code: apperr.NotFound, Field: "person_id", Message: "人员不存在"}
 	}

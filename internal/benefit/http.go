@@ -9,6 +9,7 @@ import (
 	"jisheng/internal/apperr"
 	"jisheng/internal/auth"
 	"jisheng/internal/bankfile"
+	"jisheng/internal/db"
 	"jisheng/internal/httpx"
 	"jisheng/internal/sheet"
 )
@@ -44,7 +45,7 @@ func (h *Handlers) Programs(w http.ResponseWriter, r *http.Request) {
 	if _, err := time.Parse(time.DateOnly, date); err != nil {
 		date = h.svc.today()
 	}
-	county := countyOf(auth.From(r.Context()).DivisionPath)
+	county := db.CountyCode(auth.From(r.Context()).DivisionPath)
 	var out []ProgramParams
 	for _, prog := range Programs() {
 		layers, err := h.svc.Layers(r.Context(), h.svc.db.Reader(), prog.Code)

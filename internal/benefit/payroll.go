@@ -202,7 +202,7 @@ func (s *Service) GeneratePayroll(ctx context.Context, in CycleInput) (Cycle, er
 	if pr.Role != auth.RoleCounty && pr.DivisionPath != "/" {
 		return Cycle{}, apperr.New(apperr.Forbidden, "发放批次由县级管理员生成")
 	}
-	county := countyOf(pr.DivisionPath)
+	county := db.CountyCode(pr.DivisionPath)
 	var c Cycle
 	err = s.db.Tx(ctx, func(tx *db.Tx) error {
 		if err := tx.Lock(ctx, "benefit_cycle/"+in.Program+"/"+period.Name+"/"+county); err != nil {

@@ -171,7 +171,7 @@ func (s *Service) insertPosting(ctx context.Context, tx *db.Tx, pr *auth.Princip
 		AND level = ? AND division_code = ?`, in.Program, in.Year, in.Level, in.Division).Scan(&version); err != nil {
 		return 0, apperr.Wrap(err, "posting version")
 	}
-	days := s.objectionDays(ctx, tx.Conn, in.Program, countyOf(path))
+	days := s.objectionDays(ctx, tx.Conn, in.Program, db.CountyCode(path))
 	start := s.today()
 	t, _ := time.Parse(time.DateOnly, start)
 	end := t.AddDate(0, 0, days-1).Format(time.DateOnly) // 7 days: today and the six after

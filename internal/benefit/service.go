@@ -45,7 +45,7 @@ func NewService(d *db.DB, j *audit.Journal, c fieldcrypt.FieldCipher, now func()
 func (s *Service) Today() string { return s.today() }
 
 func (s *Service) today() string {
-	return s.now().In(time.FixedZone("CST", 8*3600)).Format(time.DateOnly)
+	return s.now().In(audit.ChinaTime).Format(time.DateOnly)
 }
 
 // knownKeys are the parameter keys a program reads, from the built-in

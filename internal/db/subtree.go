@@ -26,3 +26,23 @@ func Below(col, path string) (string, []any) {
 	lo, hi := SubtreeRange(path)
 	return "(" + col + " > ? AND " + col + " < ?)", []any{lo, hi}
 }
+
+// PersonScope restricts persons aliased a to the subtree of path: a person
+// is in an officer's area when either their registered or their residence
+// division lies in it. Every capability that reads persons uses this one
+// rule, so a person is found (or not) the same way everywhere.
+func PersonScope(a, path string) (string, []any) {
+	reg, ra := Subtree(a+".reg_path", path)
+	res, sa := Subtree(a+".res_path", path)
+	return "(" + reg + " OR " + res + ")", append(ra, sa...)
+}
+
+// CountyCode is the county code in a materialised path (/34/3415/341523/…),
+// or "" for a path above the county level.
+func CountyCode(path string) string {
+	parts := strings.Split(strings.Trim(path, "/"), "/")
+	if len(parts) >= 3 {
+		return parts[2]
+	}
+	return ""
+}

@@ -429,7 +429,8 @@ func cleanContact(in ContactInput, today time.Time) (ContactInput, error) {
 	return in, nil
 }
 
-var chinaTime = time.FixedZone("CST", 8*3600)
+// chinaTime is the one zone of China, as the audit journal reads times.
+var chinaTime = audit.ChinaTime
 
 // chinaToday is today's civil date in China, at midnight UTC, for "not in
 // the future" checks whatever the server's time zone.

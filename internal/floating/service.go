@@ -305,11 +305,10 @@ func (s *Service) checkLinkedPerson(ctx context.Context, tx *db.Tx, pr *auth.Pri
 	if c.PersonID == nil {
 		return nil
 	}
-	reg, ra := db.Subtree("p.reg_path", pr.DivisionPath)
-	res, sa := db.Subtree("p.res_path", pr.DivisionPath)
+	cond, args := db.PersonScope("p", pr.DivisionPath)
 	var bidx sql.NullString
-	err := tx.QueryRow(ctx, `SELECT p.id_bidx FROM persons p WHERE p.id = ? AND (`+reg+` OR `+res+`)`,
-		append(append([]any{*c.PersonID}, ra...), sa...)...).Scan(&bidx)
+	err := tx.QueryRow(ctx, `SELECT p.id_bidx FROM persons p WHERE p.id = ? AND `+cond,
+		append([]any{*c.PersonID}, args...)...).Scan(&bidx)
 	if err == sql.ErrNoRows {
 		return apperr.InvalidField("person_id", "所选人员不存在或不在您的管辖范围内")
 	}

@@ -66,7 +66,7 @@ func (s *Service) IssueCard(ctx context.Context, in CardInput) (Card, error) {
 			return err
 		}
 		if no == "" {
-			if no, err = s.nextCardNo(ctx, tx, countyOf(person.ResPath)); err != nil {
+			if no, err = s.nextCardNo(ctx, tx, db.CountyCode(person.ResPath)); err != nil {
 				return err
 			}
 		}
@@ -162,12 +162,12 @@ func (s *Service) LookupCard(ctx context.Context, no string) (ServiceRecord, err
 		if err := tx.QueryRow(ctx, `SELECT division_path FROM service_cards WHERE card_no = ?`, no).Scan(&path); err != nil {
 			return apperr.Wrap(err, "card path")
 		}
-		if !pr.Covers(path) && countyOf(path) != countyOf(pr.DivisionPath) {
+		if !pr.Covers(path) && db.CountyCode(path) != db.CountyCode(pr.DivisionPath) {
 			return apperr.New(apperr.NotFound, "服务卡不存在")
 		}
 		// The card opens the holder's record county-wide: read it as the county would.
 		holder := *pr
-		holder.DivisionPath = path[:strings.Index(path, countyOf(path))+len(countyOf(path))+1]
+		holder.DivisionPath = path[:strings.Index(path, db.CountyCode(path))+len(db.CountyCode(path))+1]
 		if rec, err = s.record(ctx, tx.Conn, &holder, k.PersonID); err != nil {
 			return err
 		}

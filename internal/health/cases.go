@@ -369,7 +369,7 @@ func (s *Service) regNumber(ctx context.Context, tx *db.Tx, p Program, person pe
 	if p.Code != BirthReg {
 		return "", nil
 	}
-	county := countyOf(person.ResPath)
+	county := db.CountyCode(person.ResPath)
 	n, err := nextNumber(ctx, tx, "birth_reg/"+county+"/"+date[:4])
 	if err != nil {
 		return "", err
@@ -395,15 +395,6 @@ func nextNumber(ctx context.Context, tx *db.Tx, scope string) (int, error) {
 		return 0, apperr.Wrap(err, "counter "+scope)
 	}
 	return last + 1, nil
-}
-
-// countyOf is the county code of a division path (/34/3415/341523/…).
-func countyOf(path string) string {
-	parts := strings.Split(strings.Trim(path, "/"), "/")
-	if len(parts) >= 3 {
-		return parts[2]
-	}
-	return parts[len(parts)-1]
 }
 
 // insertStep appends a step with its details encrypted.

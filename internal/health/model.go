@@ -236,5 +236,5 @@ type TaskInput struct {
 
 // chinaToday is the calendar date in China at now.
 func chinaToday(now time.Time) string {
-	return now.In(time.FixedZone("CST", 8*3600)).Format(time.DateOnly)
+	return now.In(audit.ChinaTime).Format(time.DateOnly)
 }

@@ -33,9 +33,7 @@ type personRow struct {
 // personScope restricts persons aliased a to pr's subtree: registered or
 // living there, as the registry scopes them.
 func personScope(a string, pr *auth.Principal) (string, []any) {
-	reg, ra := db.Subtree(a+".reg_path", pr.DivisionPath)
-	res, sa := db.Subtree(a+".res_path", pr.DivisionPath)
-	return "(" + reg + " OR " + res + ")", append(ra, sa...)
+	return db.PersonScope(a, pr.DivisionPath)
 }
 
 const personCols = `p.id, p.name, p.sex, COALESCE(p.birth_date, ''), p.status, COALESCE(p.id_mask, ''), p.res_division,

@@ -72,9 +72,7 @@ func nullText(s string) any {
 // personScope restricts persons aliased a to principal pr's subtree: either
 // the registered or the residence division lies in it.
 func personScope(a string, pr *auth.Principal) (string, []any) {
-	reg, ra := db.Subtree(a+".reg_path", pr.DivisionPath)
-	res, sa := db.Subtree(a+".res_path", pr.DivisionPath)
-	return "(" + reg + " OR " + res + ")", append(ra, sa...)
+	return db.PersonScope(a, pr.DivisionPath)
 }
 
 // loadPerson reads one person in pr's scope, with the birth order; persons

@@ -215,11 +215,10 @@ func servedPerson(ctx context.Context, c db.Conn, pr *auth.Principal, field stri
 // personInScope reads a person's name and status if their registered or
 // residence division lies in pr's area (the registry's rule).
 func personInScope(ctx context.Context, c db.Conn, pr *auth.Principal, id int64) (string, string, error) {
-	reg, ra := db.Subtree("p.reg_path", pr.DivisionPath)
-	res, sa := db.Subtree("p.res_path", pr.DivisionPath)
+	cond, args := db.PersonScope("p", pr.DivisionPath)
 	var name, status string
-	err := c.QueryRow(ctx, `SELECT p.name, p.status FROM persons p WHERE p.id = ? AND (`+reg+` OR `+res+`)`,
-		append(append([]any{id}, ra...), sa...)...).Scan(&name, &status)
+	err := c.QueryRow(ctx, `SELECT p.name, p.status FROM persons p WHERE p.id = ? AND `+cond,
+		append([]any{id}, args...)...).Scan(&name, &status)
 	return name, status, db.NotFound(err, "人员不存在")
 }
 

@@ -115,7 +115,8 @@ const (
 
 const dateLayout = "2006-01-02"
 
-var chinaTime = time.FixedZone("CST", 8*3600)
+// chinaTime is the one zone of China, as the audit journal reads times.
+var chinaTime = audit.ChinaTime
 
 // chinaDate is the civil date in China of an instant, as YYYY-MM-DD: the
 // day a village officer sees on the wall, whatever the server's zone.
