@@ -9,6 +9,17 @@ if [ -z "$chromium" ]; then
 	echo "e2e: 找不到 chromium：请先运行 apt-get install -y chromium（.ci/run 会自动安装）" >&2
 	exit 1
 fi
+# The benefit test reads the notices' PDF with real tools.
+for tool in pdftotext:poppler-utils pdftoppm:poppler-utils zbarimg:zbar-tools; do
+	if ! command -v "${tool%%:*}" >/dev/null 2>&1; then
+		echo "e2e: 找不到 ${tool%%:*}：请先运行 apt-get install -y ${tool##*:}（.ci/run 会自动安装）" >&2
+		exit 1
+	fi
+done
+if [ ! -d /usr/share/poppler/cMap ]; then
+	echo "e2e: 缺少中文字体映射：请先运行 apt-get install -y poppler-data（.ci/run 会自动安装）" >&2
+	exit 1
+fi
 tmp=$(mktemp -d)
 server=""
 cleanup() {

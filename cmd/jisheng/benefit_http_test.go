@@ -40,6 +40,25 @@ func TestBenefitScenarios(t *testing.T) {
 					t.Errorf("notices: %s", b)
 				}
 			}},
+			{"the notices PDF before any is issued", "villagea", "GET", "/api/v1/benefit/notices/pdf?kind=rejection&program=jiangfu&year=2026", nil, 200, func(t *testing.T, b string) {
+				if !strings.HasPrefix(b, "%PDF-1.5") || !strings.HasSuffix(b, "%%EOF\n") {
+					t.Errorf("notices PDF: %.40q", b)
+				}
+			}},
+			{"the notices PDF of an unknown kind", "villagea", "GET", "/api/v1/benefit/notices/pdf?kind=fine&program=jiangfu", nil, 400, func(t *testing.T, b string) {
+				if !strings.Contains(b, `"field":"kind"`) {
+					t.Errorf("kind: %s", b)
+				}
+			}},
+			{"the notices PDF with a bad cycle", "villagea", "GET", "/api/v1/benefit/notices/pdf?kind=payment&program=jiangfu&cycle_id=x", nil, 400, func(t *testing.T, b string) {
+				if !strings.Contains(b, `"field":"cycle_id"`) {
+					t.Errorf("cycle: %s", b)
+				}
+			}},
+			{"leaders do not print notices", "viewer", "GET", "/api/v1/benefit/notices/pdf?kind=rejection&program=jiangfu", nil, 403, nil},
+			{"no notices PDF without a session", "", "GET", "/api/v1/benefit/notices/pdf?kind=rejection&program=jiangfu", nil, 401, nil},
+			{"the public poster PDF of an unknown code", "", "GET", "/api/v1/public/postings/nosuchcode/pdf", nil, 404, nil},
+			{"the poster PDF of a posting that is not there", "villagea", "GET", "/api/v1/benefit/postings/999/pdf", nil, 404, nil},
 			{"a village posts an empty list", "villagea", "POST", "/api/v1/benefit/postings", map[string]any{"program": "jiangfu",
 				"year": 2026, "level": "village", "division": villageA}, 400, func(t *testing.T, b string) {
 				if !strings.Contains(b, "没有等待公示的对象") {

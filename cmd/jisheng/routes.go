@@ -192,6 +192,9 @@ func routes(a *app) []httpx.Route {
 		{Pattern: "PUT /api/v1/benefit/bank-layouts", Perm: auth.PermBenefitWrite, Handler: ben.SaveBankLayout, Summary: "保存本县银行代发文件和回盘文件格式（县级；JSON 格式定义，保存前校验）", Tag: "benefit", In: benefit.LayoutInput{}, Out: bankfile.Example{}},
 		{Pattern: "GET /api/v1/benefit/candidates/{id}/reviews", Perm: auth.PermBenefitRead, Handler: ben.Reviews, Summary: "待遇对象的审核记录（谁、何时、何种处理、理由）", Tag: "benefit", Out: httpx.List[benefit.Review]{}},
 		{Pattern: "GET /api/v1/benefit/decisions/{id}", Perm: auth.PermBenefitRead, Handler: ben.Decision, Summary: "留存的资格测算结果（逐条理由和参数版本）", Tag: "benefit", Out: benefit.StoredDecision{}},
+		{Pattern: "GET /api/v1/benefit/postings/{id}/pdf", Perm: auth.PermBenefitRead, Handler: ben.PosterPDF, Summary: "公示海报 PDF（按村分页，含网上公示二维码）", Tag: "benefit"},
+		{Pattern: "GET /api/v1/public/postings/{code}/pdf", Access: P, Handler: ben.PublicPosterPDF, Summary: "公开的公示海报 PDF（无需登录，已脱敏）", Tag: "benefit"},
+		{Pattern: "GET /api/v1/benefit/notices/pdf", Perm: auth.PermBenefitWrite, Handler: ben.NoticesPDF, Summary: "已出具的书面通知 PDF（每人一页、按村排序，含验证码和核验二维码）", Tag: "benefit", Query: []string{"kind", "program", "year", "cycle_id"}},
 		{Pattern: "GET /api/v1/benefit/cycles", Perm: auth.PermBenefitRead, Handler: ben.Cycles, Summary: "发放批次列表", Tag: "benefit", Out: httpx.List[benefit.Cycle]{}, Query: []string{"program"}},
 	}
 }

@@ -1,7 +1,12 @@
 package benefit_test
 
 import (
+	"bytes"
 	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
 	"testing"
 
 	"jisheng/internal/apperr"
@@ -119,6 +124,14 @@ func postAndClose(t *testing.T, e env, candidate int64) {
 	if err != nil || pub.Entries[0].CandidateID != 0 || pub.ID != 0 || pub.PublicCode != "" || pub.Entries[0].Name != "张*国" {
 		t.Fatalf("public page %+v %v", pub, err)
 	}
+	var poster bytes.Buffer
+	if err := benefit.WritePosterPDF(&poster, pub, "http://x/public/postings/"+p.PublicCode); err != nil {
+		t.Fatal(err)
+	}
+	if text, ok := pdfText(t, poster.Bytes()); ok && (!strings.Contains(text, "张*国") || !strings.Contains(text, "960.00") ||
+		strings.Contains(text, "张建国")) {
+		t.Errorf("poster PDF:\n%s", text)
+	}
 	_, err = e.svc.ClosePosting(villageA(), p.ID)
 	wantCode(t, err, apperr.Conflict, "") // still within the window
 	objection, err := e.svc.RecordObjection(villageA(), p.ID, benefit.ObjectionInput{CandidateID: &candidate, Channel: "phone",
@@ -196,4 +209,23 @@ func TestUpheldObjectionForcesANewPosting(t *testing.T) {
 			t.Fatalf("second version: %+v %v", p2, err)
 		}
 	})
+}
+
+// pdfText is a PDF's text as poppler's pdftotext reads it; ok is false
+// where pdftotext is not installed.
+func pdfText(t *testing.T, b []byte) (text string, ok bool) {
+	t.Helper()
+	tool, ok := testfix.OptionalTool(t, "pdftotext", "poppler-utils poppler-data")
+	if !ok {
+		return "", false
+	}
+	file := filepath.Join(t.TempDir(), "doc.pdf")
+	if err := os.WriteFile(file, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command(tool, "-layout", file, "-").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(out), true
 }

@@ -2,7 +2,9 @@ package benefit
 
 import (
 	"bytes"
+	"fmt"
 	"net/http"
+	"net/url"
 	"strconv"
 	"time"
 
@@ -306,10 +308,80 @@ func (h *Handlers) BankFile(w http.ResponseWriter, r *http.Request) {
 		httpx.WriteError(w, r, err)
 		return
 	}
-	w.Header().Set("Content-Type", "application/octet-stream")
-	w.Header().Set("Content-Disposition", sheet.Disposition(name))
-	w.Header().Set("Cache-Control", "no-store")
-	_, _ = w.Write(buf.Bytes())
+	httpx.SendFile(w, "application/octet-stream", sheet.Disposition(name), buf.Bytes())
+}
+
+// PosterPDF answers GET /benefit/postings/{id}/pdf: the poster per village.
+func (h *Handlers) PosterPDF(w http.ResponseWriter, r *http.Request) {
+	id, err := httpx.PathID(r, "id")
+	var p Posting
+	if err == nil {
+		p, err = h.svc.Posting(r.Context(), id)
+	}
+	h.sendPoster(w, r, p, p.PublicCode, err)
+}
+
+// PublicPosterPDF answers GET /public/postings/{code}/pdf without a session.
+func (h *Handlers) PublicPosterPDF(w http.ResponseWriter, r *http.Request) {
+	code := r.PathValue("code")
+	p, err := h.svc.PublicPosting(r.Context(), code)
+	h.sendPoster(w, r, p, code, err)
+}
+
+// sendPoster answers the poster with a QR code of its public page (the
+// public view of a posting carries no code of its own).
+func (h *Handlers) sendPoster(w http.ResponseWriter, r *http.Request, p Posting, code string, err error) {
+	var buf bytes.Buffer
+	if err == nil {
+		err = WritePosterPDF(&buf, p, httpx.Origin(r)+"/public/postings/"+url.PathEscape(code))
+	}
+	if err != nil {
+		httpx.WriteError(w, r, err)
+		return
+	}
+	name := fmt.Sprintf("%s公示-%d年度-第%d版.pdf", p.ProgramName, p.Year, p.ListVersion)
+	httpx.SendFile(w, "application/pdf", sheet.Disposition(name), buf.Bytes())
+}
+
+// NoticesPDF answers GET /benefit/notices/pdf?kind=&program=&year=&cycle_id=
+// with the notices of that kind already issued in the caller's area, one per
+// page in village order.
+func (h *Handlers) NoticesPDF(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	in := NoticeRequest{Kind: q.Get("kind"), Program: q.Get("program")}
+	var err error
+	if in.Year, err = optionalInt(q.Get("year"), "year", "年度应为四位数字"); err != nil {
+		httpx.WriteError(w, r, err)
+		return
+	}
+	cycle, err := optionalInt(q.Get("cycle_id"), "cycle_id", "发放批次应为数字")
+	in.CycleID = int64(cycle)
+	var ns []Notice
+	if err == nil {
+		ns, err = h.svc.Notices(r.Context(), in)
+	}
+	var buf bytes.Buffer
+	if err == nil {
+		err = WriteNoticesPDF(&buf, "书面通知", ns, httpx.Origin(r)+"/public/notices/")
+	}
+	if err != nil {
+		httpx.WriteError(w, r, err)
+		return
+	}
+	name := fmt.Sprintf("书面通知-%s-%s.pdf", in.Program, in.Kind)
+	httpx.SendFile(w, "application/pdf", sheet.Disposition(name), buf.Bytes())
+}
+
+// optionalInt reads an optional whole-number query parameter.
+func optionalInt(v, field, msg string) (int, error) {
+	if v == "" {
+		return 0, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 0 {
+		return 0, apperr.InvalidField(field, msg)
+	}
+	return n, nil
 }
 
 // Reconcile answers POST /benefit/cycles/{id}/returns?layout= with the

@@ -63,11 +63,8 @@ type NoticeRequest struct {
 // new), ordered by village for printing in bulk.
 func (s *Service) IssueNotices(ctx context.Context, in NoticeRequest) ([]Notice, error) {
 	pr := auth.From(ctx)
-	if _, ok := ProgramOf(in.Program); !ok {
-		return nil, apperr.InvalidField("program", "未知的待遇项目："+in.Program)
-	}
-	if (in.Kind == NoticePayment || in.Kind == NoticeStop) != (in.CycleID != 0) {
-		return nil, apperr.InvalidField("cycle_id", "发放和停发通知须指定发放批次，其他通知不指定")
+	if err := checkNoticeRequest(in); err != nil {
+		return nil, err
 	}
 	var out []Notice
 	err := s.db.Tx(ctx, func(tx *db.Tx) error {
@@ -95,6 +92,30 @@ func (s *Service) IssueNotices(ctx context.Context, in NoticeRequest) ([]Notice,
 		return err
 	})
 	return out, err
+}
+
+// Notices answers the notices of one kind already issued in the caller's
+// area, ordered by village, without issuing any.
+func (s *Service) Notices(ctx context.Context, in NoticeRequest) ([]Notice, error) {
+	if err := checkNoticeRequest(in); err != nil {
+		return nil, err
+	}
+	return s.notices(ctx, s.db.Reader(), auth.From(ctx), in)
+}
+
+func checkNoticeRequest(in NoticeRequest) error {
+	if _, ok := ProgramOf(in.Program); !ok {
+		return apperr.InvalidField("program", "未知的待遇项目："+in.Program)
+	}
+	switch in.Kind {
+	case NoticeApproval, NoticeRejection, NoticePayment, NoticeStop:
+	default:
+		return apperr.InvalidField("kind", "通知类型应为 approval、rejection、payment 或 stop")
+	}
+	if (in.Kind == NoticePayment || in.Kind == NoticeStop) != (in.CycleID != 0) {
+		return apperr.InvalidField("cycle_id", "发放和停发通知须指定发放批次，其他通知不指定")
+	}
+	return nil
 }
 
 // draft is a notice before it is stored.

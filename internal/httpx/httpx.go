@@ -227,3 +227,23 @@ func ReceiveFile(r *http.Request, limit int64) ([]byte, error) {
 		return data, nil
 	}
 }
+
+// Origin is the scheme and host the caller addressed this server by, for
+// links printed on paper (a QR code on a notice) that a phone on the same
+// network must open. A TLS-terminating proxy in front says so with
+// X-Forwarded-Proto.
+func Origin(r *http.Request) string {
+	scheme := "http"
+	if r.TLS != nil || strings.EqualFold(r.Header.Get("X-Forwarded-Proto"), "https") {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host
+}
+
+// SendFile answers a generated file as a download that no cache keeps.
+func SendFile(w http.ResponseWriter, contentType, disposition string, body []byte) {
+	w.Header().Set("Content-Type", contentType)
+	w.Header().Set("Content-Disposition", disposition)
+	w.Header().Set("Cache-Control", "no-store")
+	_, _ = w.Write(body)
+}

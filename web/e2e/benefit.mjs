@@ -14,10 +14,12 @@
 //           account, 通过 at the village check, 发布公示
 //   day 8   village: 公示期满; township: 通过; county: 通过, 发布公示
 //   day 16  county: 公示期满; 生成发放批次; the bank file; the bank's
-//           return file → 成功 1 笔; the payment notice and its code
+//           return file → 成功 1 笔; the payment notice and its code;
+//           its PDF read by pdftotext, its QR scanned by zbarimg and opened
 import { chromium } from 'playwright-core'
 import { execFileSync, spawn } from 'node:child_process'
-import { mkdirSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 
@@ -41,6 +43,24 @@ function chromiumPath() {
     return execFileSync('sh', ['-c', 'command -v chromium'], { encoding: 'utf8' }).trim() || '/usr/bin/chromium'
   } catch {
     return '/usr/bin/chromium'
+  }
+}
+
+/**
+ * Reads a PDF as a person would: its text through poppler's pdftotext, and
+ * the QR code of its first page through pdftoppm and zbar's zbarimg.
+ */
+function readPdf(bytes) {
+  const dir = mkdtempSync(path.join(tmpdir(), 'jisheng-pdf-'))
+  try {
+    const file = path.join(dir, 'notices.pdf')
+    writeFileSync(file, bytes)
+    const text = execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' })
+    execFileSync('pdftoppm', ['-r', '150', '-f', '1', '-l', '1', '-png', '-singlefile', file, path.join(dir, 'page')], { stdio: ['ignore', 'pipe', 'pipe'] })
+    const qr = execFileSync('zbarimg', ['--quiet', '--raw', path.join(dir, 'page.png')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim()
+    return { text, qr }
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
   }
 }
 
@@ -241,6 +261,27 @@ async function main() {
     const checked = await page.evaluate(async (c) => (await fetch(`/api/v1/public/notices/${c}`)).status, code)
     if (checked !== 200) fail(`the notice's code ${code} does not check: ${checked}`)
     await shot(page, '3-notice')
+
+    step('county: the notices as PDF; a real reader finds the code, a real scanner reads the QR, which opens the check')
+    const pdfUrl = await page.getAttribute('[data-test="notice-pdf"]', 'href')
+    const pdf = Buffer.from(await page.evaluate(async (u) => {
+      const r = await fetch(u)
+      if (!r.ok) return ''
+      const b = new Uint8Array(await r.arrayBuffer())
+      let s = ''
+      for (const x of b) s += String.fromCharCode(x)
+      return btoa(s)
+    }, pdfUrl), 'base64')
+    if (pdf.subarray(0, 5).toString() !== '%PDF-') fail(`notices PDF: ${pdf.subarray(0, 40)}`)
+    const scanned = readPdf(pdf)
+    if (!scanned.text.includes(`验证码：${code}`)) fail(`the PDF lacks the code ${code}:\n${scanned.text}`)
+    if (scanned.qr !== `${base}/public/notices/${code}`) fail(`the PDF's QR reads ${scanned.qr}`)
+    const phone = await browser.newContext({ viewport: PHONE })
+    const verify = await phone.newPage()
+    await verify.goto(scanned.qr)
+    await verify.waitForSelector('[data-test="verify-ok"]')
+    await shot(verify, '4-verified')
+    await phone.close()
     await c16.close()
   } finally {
     if (server) await server.stop().catch(() => {})

@@ -26,6 +26,13 @@ const routes = [
     meta: { public: true, title: '公示' },
   },
   {
+    // The public check of a notice's verification code, opened from its QR code.
+    path: '/public/notices/:code?',
+    name: 'public-notice',
+    component: () => import('./views/benefit/VerifyNotice.vue'),
+    meta: { public: true, title: '通知核验' },
+  },
+  {
     path: '/',
     component: () => import('./layout/AppLayout.vue'),
     children: [

@@ -6,6 +6,7 @@ import BenefitHome from '../src/views/benefit/BenefitHome.vue'
 import CandidateDetail from '../src/views/benefit/CandidateDetail.vue'
 import PublicPosting from '../src/views/benefit/PublicPosting.vue'
 import Payroll from '../src/views/benefit/Payroll.vue'
+import VerifyNotice from '../src/views/benefit/VerifyNotice.vue'
 import { clearProgramCatalog } from '../src/api/benefit.js'
 import { setMe } from '../src/session.js'
 import { mockApi, testRouter, COUNTY_ME } from './helpers.js'
@@ -648,5 +649,52 @@ describe('notices page logic', () => {
     expect(noticeProblem({ kind: 'approval', program: 'jiangfu', year: 26 })).toBe('年度应为四位年份')
     expect(noticeProblem({ kind: 'payment', program: 'jiangfu', year: 2026, cycle_id: null })).toBe('发放和停发通知须选择发放批次')
     expect(noticeProblem({ kind: 'stop', program: 'jiangfu', cycle_id: 3 })).toBe('')
+  })
+})
+
+describe('verification codes', () => {
+  it('normalizes what people type and refuses what cannot be a code', async () => {
+    const { normalizeVerifyCode, verifyCodeProblem } = await import('../src/views/benefit/notices.js')
+    expect(normalizeVerifyCode(' abcd ef23-4567 ')).toBe('ABCDEF234567')
+    expect(verifyCodeProblem('')).toBe('请输入验证码')
+    expect(verifyCodeProblem('ABCDEF234567')).toBe('')
+    expect(verifyCodeProblem('ABCDEF23456')).toBe('验证码应为 12 位，由字母和数字 2 至 7 组成')
+    expect(verifyCodeProblem('ABCDEF123456')).toBe('验证码应为 12 位，由字母和数字 2 至 7 组成')
+  })
+})
+
+describe('VerifyNotice', () => {
+  afterEach(() => {
+    vi.unstubAllGlobals()
+    document.body.innerHTML = ''
+  })
+
+  it('checks the code from the QR link without a session', async () => {
+    const api = mockApi({
+      'GET /api/v1/public/notices/ABCDEF234567': () => [200, {
+        title: '领取育儿补贴的通知', name: '王*英', program: '育儿补贴', year: 2026, issued_on: '2026-11-22',
+        issuer: '春秋村民委员会', amount_fen: 360000,
+      }],
+    })
+    const { wrapper } = await mountAt('/public/notices/ABCDEF234567', 'public-notice', '/public/notices/:code?', VerifyNotice)
+    expect(wrapper.find('[data-test="verify-ok"]').text()).toContain('通知真实有效')
+    const text = wrapper.text()
+    expect(text).toContain('王*英')
+    expect(text).toContain('3,600.00 元')
+    expect(text).toContain('春秋村民委员会')
+    expect(api.mock.calls.map(([url]) => String(url))).toEqual(['/api/v1/public/notices/ABCDEF234567'])
+    wrapper.unmount()
+  })
+
+  it('says so when no notice has the code, and asks nothing of a malformed one', async () => {
+    const api = mockApi({})
+    const { wrapper } = await mountAt('/public/notices/ZZZZZZ234567', 'public-notice', '/public/notices/:code?', VerifyNotice)
+    expect(wrapper.find('[data-test="verify-error"]').text()).toContain('查无此通知')
+    await wrapper.find('input[data-test="verify-code"], [data-test="verify-code"] input').setValue('12')
+    await wrapper.find('form').trigger('submit')
+    await settle()
+    expect(wrapper.text()).toContain('验证码应为 12 位')
+    expect(api.mock.calls.length).toBe(1)
+    wrapper.unmount()
   })
 })

@@ -78,3 +78,14 @@ export async function importBankReturn(cycleId, layout, file) {
  * event) and resolves to every notice of that kind, in village order.
  */
 export const issueNotices = (body) => api.post('/api/v1/benefit/notices', body)
+
+/** The PDF of the notices already issued (a plain link, like the bank file): one per page, with QR codes. */
+export const noticesPdfUrl = ({ kind, program, year, cycle_id: cycleId }) =>
+  buildUrl('/api/v1/benefit/notices/pdf', { kind, program, year: year || undefined, cycle_id: cycleId || undefined })
+/** A posting's poster as PDF, one poster per village. */
+export const posterPdfUrl = (postingId) => buildUrl(`/api/v1/benefit/postings/${postingId}/pdf`, {})
+/** The public poster PDF: no session needed. */
+export const publicPosterPdfUrl = (code) => buildUrl(`/api/v1/public/postings/${encodeURIComponent(code)}/pdf`, {})
+/** Checks a notice's verification code: no session needed. */
+export const verifyNotice = (code, opts) =>
+  api.get(`/api/v1/public/notices/${encodeURIComponent(code)}`, undefined, { ...opts, auth: false })

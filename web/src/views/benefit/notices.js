@@ -18,3 +18,13 @@ export function noticeProblem(form) {
   if (!Number.isInteger(form.year) || form.year < 2004 || form.year > 2100) return '年度应为四位年份'
   return ''
 }
+
+/** A verification code as typed or scanned ("abcd ef12-3456") → "ABCDEF123456". */
+export const normalizeVerifyCode = (s) => String(s || '').replace(/[\s-]/g, '').toUpperCase()
+
+/** What is wrong with a normalized verification code, or ''. Codes are 12 letters and digits 2–7. */
+export function verifyCodeProblem(code) {
+  if (!code) return '请输入验证码'
+  if (!/^[A-Z2-7]{12}$/.test(code)) return '验证码应为 12 位，由字母和数字 2 至 7 组成'
+  return ''
+}
