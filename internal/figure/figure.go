@@ -15,3 +15,26 @@ func Percent(num, den int) *float64 {
 	v := float64(hundredths) / 100
 	return &v
 }
+
+// Rate returns num ÷ den × scale rounded half up to decimals places (0–6),
+// computed in integers like Percent: Rate(95, 86, 100, 1) is the sex ratio
+// 110.5, Rate(births, population, 1000, 2) a rate per thousand. Nil when den
+// is 0 or less.
+func Rate(num, den, scale int64, decimals int) *float64 {
+	if den <= 0 {
+		return nil
+	}
+	unit := int64(1)
+	for i := 0; i < decimals; i++ {
+		unit *= 10
+	}
+	n := num * scale * unit
+	var units int64
+	if n >= 0 {
+		units = (2*n + den) / (2 * den)
+	} else {
+		units = -((-2*n + den) / (2 * den))
+	}
+	v := float64(units) / float64(unit)
+	return &v
+}
