@@ -165,13 +165,13 @@ func routes(a *app) []httpx.Route {
 		{Pattern: "GET /api/v1/appointments/schedule", Perm: auth.PermHealthRead, Handler: apt.Schedule, Summary: "某日预约日程表（可按服务站区划、服务方式筛选；记入审计）", Tag: "appointment", Out: appointment.Schedule{}, Query: []string{"date", "division", "kind"}},
 		{Pattern: "GET /api/v1/appointments/counts", Perm: auth.PermStatsRead, Handler: apt.Counts, Summary: "预约人数统计（按服务项目和状态，报表用）", Tag: "appointment", Out: appointment.Counts{}, Query: []string{"from", "to"}},
 
-		{Pattern: "GET /api/v1/benefit/programs", Perm: auth.PermBenefitRead, Handler: ben.Programs, Summary: "待遇项目及本县现行参数（金额、年龄、日期，含层级和依据）", Tag: "benefit", Out: httpx.List[benefit.ProgramParams]{}, Query: []string{"date"}},
+		{Pattern: "GET /api/v1/benefit/programs", Perm: auth.PermBenefitRead, Handler: ben.Programs, Summary: "待遇项目及本县现行参数（金额、年龄、日期，含层级和依据）；history=1 另列本县适用各层级参数的全部版本", Tag: "benefit", Out: httpx.List[benefit.ProgramParams]{}, Query: []string{"date", "history"}},
 		{Pattern: "PUT /api/v1/benefit/params", Perm: auth.PermBenefitWrite, Handler: ben.SetParam, Summary: "设置本县参数层（加发、放宽条件；已用于测算的版本不可改）", Tag: "benefit", In: benefit.Param{}, Out: benefit.Param{}},
 		{Pattern: "POST /api/v1/benefit/facts", Perm: auth.PermBenefitWrite, Handler: ben.Attest, Summary: "登记核实信息（光荣证、残疾等级、并发症、1973至2001年生育情况）", Tag: "benefit", In: benefit.AttestInput{}, Out: benefit.AttestInput{}},
 		{Pattern: "POST /api/v1/benefit/evaluate", Perm: auth.PermBenefitWrite, Handler: ben.Evaluate, Summary: "资格测算：是否符合、金额、逐条理由和参数版本（结果留存，记入审计）", Tag: "benefit", In: benefit.EvaluateInput{}, Out: benefit.StoredDecision{}},
 		{Pattern: "POST /api/v1/benefit/sweeps", Perm: auth.PermBenefitWrite, Handler: ben.Sweep, Summary: "年度摸底：按规则在辖区内查找符合（或只缺核实信息）的对象，每人每项目每年只登记一次", Tag: "benefit", In: benefit.SweepInput{}, Out: benefit.SweepResult{}},
 		{Pattern: "POST /api/v1/benefit/candidates", Perm: auth.PermBenefitWrite, Handler: ben.Apply, Summary: "登记申请（与摸底产生同样的待遇对象，附资格测算）", Tag: "benefit", In: benefit.ApplicationInput{}, Out: benefit.Candidate{}},
-		{Pattern: "GET /api/v1/benefit/candidates", Perm: auth.PermBenefitRead, Handler: ben.Queue, Summary: "待遇对象；mine=1 为本人所在环节的审核队列", Tag: "benefit", Out: httpx.List[benefit.Candidate]{}, Query: []string{"program", "year", "stage", "division", "mine", "page", "size"}},
+		{Pattern: "GET /api/v1/benefit/candidates", Perm: auth.PermBenefitRead, Handler: ben.Queue, Summary: "待遇对象；mine=1 为本人所在环节的审核队列，q 按姓名（部分）查找", Tag: "benefit", Out: httpx.List[benefit.Candidate]{}, Query: []string{"program", "year", "stage", "division", "q", "mine", "page", "size"}},
 		{Pattern: "GET /api/v1/benefit/candidates/{id}", Perm: auth.PermBenefitRead, Handler: ben.GetCandidate, Summary: "待遇对象详情", Tag: "benefit", Out: benefit.Candidate{}},
 		{Pattern: "POST /api/v1/benefit/candidates/{id}/review", Perm: auth.PermBenefitWrite, Handler: ben.Review, Summary: "审核：通过、驳回（须理由）、退回（须理由）或重新测算；须带 version", Tag: "benefit", In: benefit.ReviewInput{}, Out: benefit.Candidate{}},
 		{Pattern: "POST /api/v1/benefit/postings", Perm: auth.PermBenefitWrite, Handler: ben.OpenPosting, Summary: "发布公示：本级等待公示的对象名单快照（姓名、身份证号脱敏），公示期按参数", Tag: "benefit", In: benefit.PostingInput{}, Out: benefit.Posting{}},
@@ -195,6 +195,9 @@ func routes(a *app) []httpx.Route {
 		{Pattern: "GET /api/v1/benefit/postings/{id}/pdf", Perm: auth.PermBenefitRead, Handler: ben.PosterPDF, Summary: "公示海报 PDF（按村分页，含网上公示二维码）", Tag: "benefit"},
 		{Pattern: "GET /api/v1/public/postings/{code}/pdf", Access: P, Handler: ben.PublicPosterPDF, Summary: "公开的公示海报 PDF（无需登录，已脱敏）", Tag: "benefit"},
 		{Pattern: "GET /api/v1/benefit/notices/pdf", Perm: auth.PermBenefitWrite, Handler: ben.NoticesPDF, Summary: "已出具的书面通知 PDF（每人一页、按村排序，含验证码和核验二维码）", Tag: "benefit", Query: []string{"kind", "program", "year", "cycle_id"}},
+		{Pattern: "POST /api/v1/benefit/candidates/{id}/payee", Perm: auth.PermBenefitWrite, Handler: ben.ChangePayee, Summary: "更换领取人（本人，或儿童项目中登记的父母）；须带 version 和理由，已生成的发放记录不变，自下一批次起生效，记入审计", Tag: "benefit", In: benefit.PayeeInput{}, Out: benefit.PayeeAnswer{}},
+		{Pattern: "GET /api/v1/benefit/persons/{id}/facts", Perm: auth.PermBenefitRead, Handler: ben.PersonFacts, Summary: "人员已登记的核实信息：各项现行值和全部登记记录（记入审计）", Tag: "benefit", Out: benefit.PersonFacts{}},
+		{Pattern: "GET /api/v1/benefit/persons/{id}/account", Perm: auth.PermBenefitRead, Handler: ben.PersonAccount, Summary: "人员现行发放账户（账号脱敏）；未登记时 404", Tag: "benefit", Out: benefit.PersonAccount{}},
 		{Pattern: "GET /api/v1/benefit/cycles", Perm: auth.PermBenefitRead, Handler: ben.Cycles, Summary: "发放批次列表", Tag: "benefit", Out: httpx.List[benefit.Cycle]{}, Query: []string{"program"}},
 	}
 }

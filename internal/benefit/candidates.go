@@ -4,7 +4,9 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"jisheng/internal/apperr"
 	"jisheng/internal/auth"
@@ -12,10 +14,13 @@ import (
 )
 
 const candidateCols = `c.id, c.program, c.year, c.person_id, p.name, COALESCE(p.id_mask, ''), COALESCE(v.name, ''), c.applicant_id,
-	c.source, c.stage, c.decision_id, COALESCE(d.eligible, 0), COALESCE(d.reasons, '[]'), c.annual_fen, c.version, c.division_path`
+	c.source, c.stage, c.decision_id, COALESCE(d.eligible, 0), COALESCE(d.reasons, '[]'), c.annual_fen, c.version, c.division_path,
+	COALESCE(a.name, p.name)`
 
+// candidateFrom joins the applicant (a), to whom a child's benefit is paid.
 const candidateFrom = `benefit_candidates c JOIN persons p ON p.id = c.person_id
-	LEFT JOIN divisions v ON v.code = p.reg_division LEFT JOIN benefit_decisions d ON d.id = c.decision_id`
+	LEFT JOIN divisions v ON v.code = p.reg_division LEFT JOIN benefit_decisions d ON d.id = c.decision_id
+	LEFT JOIN persons a ON a.id = c.applicant_id`
 
 func scanCandidate(sc interface{ Scan(...any) error }, extra ...any) (Candidate, error) {
 	var c Candidate
@@ -23,12 +28,14 @@ func scanCandidate(sc interface{ Scan(...any) error }, extra ...any) (Candidate,
 	var eligible int
 	var reasons string
 	dest := append([]any{&c.ID, &c.Program, &c.Year, &c.PersonID, &c.Name, &c.IDNumber, &c.Village, &applicant, &c.Source,
-		&c.Stage, &decision, &eligible, &reasons, &c.AnnualFen, &c.Version, &c.path}, extra...)
+		&c.Stage, &decision, &eligible, &reasons, &c.AnnualFen, &c.Version, &c.path, &c.PayeeName}, extra...)
 	if err := sc.Scan(dest...); err != nil {
 		return c, err
 	}
+	c.PayeeID = c.PersonID
 	if applicant.Valid {
 		c.ApplicantID = &applicant.Int64
+		c.PayeeID = applicant.Int64
 	}
 	if decision.Valid {
 		c.DecisionID = &decision.Int64
@@ -60,13 +67,22 @@ func (s *Service) Candidate(ctx context.Context, id int64) (Candidate, error) {
 	return s.loadCandidate(ctx, s.db.Reader(), auth.From(ctx), id)
 }
 
+// maxQuery is the longest name search: a name is rarely over 20 characters.
+const maxQuery = 20
+
+// escapeLike makes the wildcards of a LIKE pattern literal (ESCAPE '\').
+func escapeLike(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
 // QueueFilter selects candidates.
 type QueueFilter struct {
 	Program  string
 	Year     int
 	Stage    string
 	Division string
-	Mine     bool // only the stage the caller decides
+	Query    string // part of the person's name
+	Mine     bool   // only the stage the caller decides
 	Page     int
 	Size     int
 }
@@ -88,6 +104,15 @@ func (s *Service) Queue(ctx context.Context, f QueueFilter) ([]Candidate, int, e
 			return nil, 0, apperr.InvalidField("stage", "未知的环节："+f.Stage)
 		}
 		conds, args = append(conds, "c.stage = ?"), append(args, f.Stage)
+	}
+	if q := strings.TrimSpace(f.Query); q != "" {
+		if utf8.RuneCountInString(q) > maxQuery {
+			return nil, 0, apperr.InvalidField("q", fmt.Sprintf("姓名查询条件不能超过 %d 个字", maxQuery))
+		}
+		// persons.name is plain text (0001_foundation.sql), so a substring
+		// match needs no blind index; the area and the other filters keep
+		// the scan to the candidates of one program and year.
+		conds, args = append(conds, `p.name LIKE ? ESCAPE '\'`), append(args, "%"+escapeLike(q)+"%")
 	}
 	if f.Mine {
 		var mine []string

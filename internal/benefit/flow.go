@@ -87,6 +87,8 @@ type Candidate struct {
 	IDNumber    string   `json:"id_number"` // masked
 	Village     string   `json:"village"`
 	ApplicantID *int64   `json:"applicant_id,omitempty"`
+	PayeeID     int64    `json:"payee_id"`   // the applicant if any, else the person: whom the payroll pays
+	PayeeName   string   `json:"payee_name"` // that person's name
 	Source      string   `json:"source"`
 	Stage       string   `json:"stage"`
 	StageName   string   `json:"stage_name"`

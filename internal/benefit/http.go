@@ -28,6 +28,9 @@ type ProgramParams struct {
 	Program
 	Date   string       `json:"date"`
 	Values []ParamValue `json:"values"`
+	// History is every version of every parameter at the county's layers,
+	// newest first per key; only with history=1.
+	History []ParamVersion `json:"history,omitempty"`
 }
 
 // ParamValue is one parameter as resolved.
@@ -40,12 +43,22 @@ type ParamValue struct {
 	Basis string `json:"basis"`
 }
 
-// Programs answers GET /benefit/programs?date=: every program with the
-// values in force for the caller's county.
+// Programs answers GET /benefit/programs?date=&history=: every program with
+// the values in force for the caller's county and, with history=1, every
+// version of its parameters.
 func (h *Handlers) Programs(w http.ResponseWriter, r *http.Request) {
 	date := r.URL.Query().Get("date")
 	if _, err := time.Parse(time.DateOnly, date); err != nil {
 		date = h.svc.today()
+	}
+	history := false
+	switch r.URL.Query().Get("history") {
+	case "", "0":
+	case "1":
+		history = true
+	default:
+		httpx.WriteError(w, r, apperr.InvalidField("history", "history 应为 1（含历史版本）或 0"))
+		return
 	}
 	county := db.CountyCode(auth.From(r.Context()).DivisionPath)
 	var out []ProgramParams
@@ -68,6 +81,12 @@ func (h *Handlers) Programs(w http.ResponseWriter, r *http.Request) {
 			for _, u := range p.Version() {
 				pp.Values = append(pp.Values, ParamValue{Key: u.Key, Value: u.Value, Scope: u.Scope, Level: Level(u.Scope),
 					From: u.From, Basis: p.Basis(u.Key)})
+			}
+		}
+		if history {
+			if pp.History, err = h.svc.ParamHistory(r.Context(), h.svc.db.Reader(), prog.Code, county, date); err != nil {
+				httpx.WriteError(w, r, err)
+				return
 			}
 		}
 		out = append(out, pp)
@@ -142,7 +161,7 @@ func (h *Handlers) Queue(w http.ResponseWriter, r *http.Request) {
 	var total int
 	if err == nil {
 		items, total, err = h.svc.Queue(r.Context(), QueueFilter{Program: q.Get("program"), Year: year, Stage: q.Get("stage"),
-			Division: q.Get("division"), Mine: q.Get("mine") == "1", Page: pg.Page, Size: pg.Size})
+			Division: q.Get("division"), Query: q.Get("q"), Mine: q.Get("mine") == "1", Page: pg.Page, Size: pg.Size})
 	}
 	httpx.Reply(w, r, http.StatusOK, httpx.List[Candidate]{Items: items, Total: total}, err)
 }
@@ -459,4 +478,38 @@ func (h *Handlers) Decision(w http.ResponseWriter, r *http.Request) {
 func (h *Handlers) Cycles(w http.ResponseWriter, r *http.Request) {
 	cs, err := h.svc.Cycles(r.Context(), r.URL.Query().Get("program"))
 	httpx.Reply(w, r, http.StatusOK, httpx.List[Cycle]{Items: cs, Total: len(cs)}, err)
+}
+
+// ChangePayee answers POST /benefit/candidates/{id}/payee.
+func (h *Handlers) ChangePayee(w http.ResponseWriter, r *http.Request) {
+	id, err := httpx.PathID(r, "id")
+	var in PayeeInput
+	if err == nil {
+		err = httpx.DecodeJSON(w, r, &in)
+	}
+	var out PayeeAnswer
+	if err == nil {
+		out, err = h.svc.ChangePayee(r.Context(), id, in)
+	}
+	httpx.Reply(w, r, http.StatusOK, out, err)
+}
+
+// PersonFacts answers GET /benefit/persons/{id}/facts.
+func (h *Handlers) PersonFacts(w http.ResponseWriter, r *http.Request) {
+	id, err := httpx.PathID(r, "id")
+	var out PersonFacts
+	if err == nil {
+		out, err = h.svc.PersonFacts(r.Context(), id)
+	}
+	httpx.Reply(w, r, http.StatusOK, out, err)
+}
+
+// PersonAccount answers GET /benefit/persons/{id}/account, the number masked.
+func (h *Handlers) PersonAccount(w http.ResponseWriter, r *http.Request) {
+	id, err := httpx.PathID(r, "id")
+	var out PersonAccount
+	if err == nil {
+		out, err = h.svc.PersonAccount(r.Context(), id)
+	}
+	httpx.Reply(w, r, http.StatusOK, out, err)
 }

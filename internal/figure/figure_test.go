@@ -28,12 +28,12 @@ func TestRate(t *testing.T) {
 		decimals        int
 		want            float64
 	}{
-		{95, 86, 100, 1, 110.5},               // sex ratio of the domain reference's township
-		{30, 181, 1, 2, 0.17},                 // 出生人流比
-		{8655, 10173, 100, 2, 85.08},          // 妇检率
-		{12, 4000, 1000, 2, 3},                // 3.00‰
-		{1, 8, 1, 2, 0.13},                    // 0.125 rounds half up
-		{-1, 8, 1, 2, -0.13},                  // and away from zero below it
+		{95, 86, 100, 1, 110.5},              // sex ratio of the domain reference's township
+		{30, 181, 1, 2, 0.17},                // 出生人流比
+		{8655, 10173, 100, 2, 85.08},         // 妇检率
+		{12, 4000, 1000, 2, 3},               // 3.00‰
+		{1, 8, 1, 2, 0.13},                   // 0.125 rounds half up
+		{-1, 8, 1, 2, -0.13},                 // and away from zero below it
 		{2 * 120, 19990 + 20010, 1000, 2, 6}, // a birth rate over the average population (start+end)/2
 	}
 	for _, c := range cases {

@@ -15,7 +15,7 @@ import {
   paramValueFromInput, paramFormProblems, settableKeys, periodProblem, periodLabel, attestProblems, attestValueLabel,
   accountProblems, reviewActions, reviewProblem, postingLevelOf, chinaToday, objectionBody, objectionProblems,
   settleProblems, subtypeLabel, scopeLevel, personQuery, applicationBody, applicationProblems, parentOptions, postingEnded,
-  isDate, programForChild,
+  isDate, programForChild, payeeOptions, payeeProblems, nameQueryProblem,
 } from '../src/views/benefit/benefit.js'
 
 // ---- money
@@ -297,6 +297,36 @@ describe('applications and dates', () => {
   })
 })
 
+describe('payee and name search', () => {
+  const child = { id: 9, person_id: 301, name: '李乐', applicant_id: 201, payee_id: 201, payee_name: '王秀英' }
+  const registry = { id: 301, mother_id: 201, mother_name: '王秀英', father_id: 202, father_name: '李军' }
+
+  it('offers the person and, for a child, the registered parents, without the current payee', () => {
+    expect(payeeOptions(child, registry, true)).toEqual([
+      { id: 301, label: '李乐（本人）' }, { id: 202, label: '李军（父亲）' },
+    ])
+    expect(payeeOptions({ ...child, payee_id: 301, applicant_id: undefined }, { ...registry, adoptive_father_id: 203 }, true)
+      .map((o) => o.label)).toEqual(['王秀英（母亲）', '李军（父亲）', '养父（养父）'])
+    // A parent's own program is paid to the parent only; without the registry record only the person is offered.
+    expect(payeeOptions(child, registry, false)).toEqual([{ id: 301, label: '李乐（本人）' }])
+    expect(payeeOptions({ id: 1, person_id: 5, name: '张三', payee_id: 5 }, null, false)).toEqual([])
+    expect(payeeOptions(null)).toEqual([])
+  })
+
+  it('needs a new payee and a reason', () => {
+    expect(payeeProblems({ payee_id: null, reason: ' ' })).toEqual({ payee_id: '请选择新的领取人', reason: '请填写更换理由' })
+    expect(payeeProblems({ payee_id: 202, reason: '父母协商' })).toEqual({})
+    expect(payeeProblems({ payee_id: 202, reason: '理'.repeat(501) })).toEqual({ reason: '更换理由不能超过 500 个字' })
+  })
+
+  it('takes a name search of at most 20 characters', () => {
+    expect(nameQueryProblem(' 李 ')).toBe('')
+    expect(nameQueryProblem('')).toBe('')
+    expect(nameQueryProblem('李'.repeat(20))).toBe('')
+    expect(nameQueryProblem('李'.repeat(21))).toBe('姓名查询条件不能超过 20 个字')
+  })
+})
+
 // ---- components
 
 async function mountAt(path, name, routePath, component) {
@@ -460,6 +490,26 @@ describe('BenefitHome review queue', () => {
     expect(wrapper.find('[data-test="filter-stage"]').exists()).toBe(true)
     wrapper.unmount()
   })
+
+  it('searches the candidates by name and keeps the search in the URL', async () => {
+    install()
+    const { wrapper, router } = await mountAt('/benefit?tab=all&q=对象', 'benefit', '/benefit', BenefitHome)
+    expect(decodeURIComponent(listCalls[listCalls.length - 1])).toContain('q=对象')
+    expect(wrapper.find('input[data-test="filter-name"]').element.value).toBe('对象')
+    await wrapper.find('input[data-test="filter-name"]').setValue(' 对象2 ')
+    await wrapper.find('[data-test="name-search"]').trigger('submit')
+    await settle()
+    expect(router.currentRoute.value.query.q).toBe('对象2')
+    const last = decodeURIComponent(listCalls[listCalls.length - 1])
+    expect(last).toContain('q=对象2')
+    expect(last).not.toContain('mine=1')
+    // Clearing the box lists everyone again.
+    await wrapper.find('input[data-test="filter-name"]').setValue('')
+    await wrapper.find('[data-test="name-search"]').trigger('submit')
+    await settle()
+    expect(listCalls[listCalls.length - 1]).not.toContain('q=')
+    wrapper.unmount()
+  })
 })
 
 describe('CandidateDetail', () => {
@@ -528,6 +578,170 @@ describe('CandidateDetail', () => {
     expect(wrapper.find('input[data-test="account-no"]').element.value).toBe('')
     expect(wrapper.text()).not.toContain('6228480012345678')
     wrapper.unmount()
+  })
+
+  it('shows the facts on file and the payee’s masked account, read only', async () => {
+    const reads = []
+    mockApi({
+      'GET /api/v1/benefit/candidates/7': () => [200, { ...CAND, payee_id: 107, payee_name: '对象7' }],
+      'GET /api/v1/persons/107': () => [200, { id: 107, name: '对象7' }],
+      'GET /api/v1/benefit/persons/107/facts': (_, url) => {
+        reads.push(url)
+        return [200, {
+          person_id: 107, name: '对象7',
+          facts: [{ id: 3, key: 'policy_compliant', label: '1973至2001年间无政策外生育', value: 'yes', value_label: '是', evidence: '核实表 17', attested_by: 'village', attested_at: '2026-11-20T02:00:00.000Z' }],
+          history: [
+            { id: 3, key: 'policy_compliant', label: '1973至2001年间无政策外生育', value: 'yes', value_label: '是', evidence: '核实表 17', attested_by: 'village', attested_at: '2026-11-20T02:00:00.000Z' },
+            { id: 1, key: 'policy_compliant', label: '1973至2001年间无政策外生育', value: 'no', value_label: '否', evidence: '旧表', attested_by: 'village', attested_at: '2026-10-01T02:00:00.000Z' },
+          ],
+        }]
+      },
+      'GET /api/v1/benefit/persons/107/account': () => [200, {
+        person_id: 107, bank: '舒城农商银行', account_name: '对象7', account_no: '6228********5678', set_by: 'village', set_at: '2026-11-21T02:00:00.000Z',
+      }],
+    })
+    const { wrapper } = await mountAt('/benefit/candidates/7', 'benefit-candidate', '/benefit/candidates/:id(\\d+)', CandidateDetail)
+    expect(reads).toHaveLength(1)
+    const panel = wrapper.find('[data-test="onfile"]')
+    expect(panel.find('[data-test="onfile-account"]').text()).toContain('舒城农商银行，户名 对象7，账号 6228********5678')
+    const facts = () => wrapper.findAll('[data-test="onfile-fact"]').map((f) => f.text())
+    expect(facts()).toHaveLength(1)
+    expect(facts()[0]).toContain('1973至2001年间无政策外生育：是')
+    expect(facts()[0]).toContain('依据 核实表 17')
+    await wrapper.find('[data-test="onfile-history"]').trigger('click')
+    expect(facts()).toHaveLength(2)
+    expect(facts()[1]).toContain('否')
+    // A parent's own program paid to the parent: there is no one to change to.
+    expect(wrapper.find('[data-test="payee-change"]').exists()).toBe(false)
+    wrapper.unmount()
+  })
+
+  it('says when no account is on file', async () => {
+    mockApi({
+      'GET /api/v1/benefit/candidates/7': () => [200, CAND],
+      'GET /api/v1/persons/107': () => [200, { id: 107, name: '对象7' }],
+      'GET /api/v1/benefit/persons/107/facts': () => [200, { person_id: 107, name: '对象7', facts: [], history: [] }],
+      'GET /api/v1/benefit/persons/107/account': () => [404, { error: { code: 'not_found', message: '该人员尚未登记发放账户' } }],
+    })
+    const { wrapper } = await mountAt('/benefit/candidates/7', 'benefit-candidate', '/benefit/candidates/:id(\\d+)', CandidateDetail)
+    expect(wrapper.find('[data-test="onfile-account"]').text()).toContain('未登记')
+    expect(wrapper.find('[data-test="onfile-facts-empty"]').exists()).toBe(true)
+    wrapper.unmount()
+  })
+
+  describe('更换领取人', () => {
+    const BABY = candidate(9, {
+      program: 'childcare', program_name: '育儿补贴', person_id: 301, name: '李乐', applicant_id: 201, payee_id: 201,
+      payee_name: '王秀英', version: 4,
+    })
+    let changes
+    let accountReads
+    let answer409
+    function install() {
+      changes = []
+      accountReads = []
+      answer409 = false
+      return mockApi({
+        'GET /api/v1/benefit/candidates/9': () => [200, BABY],
+        'GET /api/v1/persons/301': () => [200, { id: 301, name: '李乐', mother_id: 201, mother_name: '王秀英', father_id: 202, father_name: '李军' }],
+        'GET /api/v1/persons/201': () => [200, { id: 201, name: '王秀英' }],
+        'GET /api/v1/benefit/persons/301/facts': () => [200, { person_id: 301, name: '李乐', facts: [], history: [] }],
+        'GET /api/v1/benefit/persons/201/account': (_, url) => {
+          accountReads.push(url)
+          return [200, { person_id: 201, bank: '舒城农商银行', account_name: '王秀英', account_no: '6217********2222', set_by: 'village', set_at: '' }]
+        },
+        'GET /api/v1/benefit/persons/202/account': (_, url) => {
+          accountReads.push(url)
+          return [404, { error: { code: 'not_found', message: '该人员尚未登记发放账户' } }]
+        },
+        'POST /api/v1/benefit/candidates/9/payee': (body) => {
+          changes.push(body)
+          if (answer409) return [409, { error: { code: 'conflict', message: '该对象已被他人处理，请刷新后重试' } }]
+          if (body.payee_id === 301) return [400, { error: { code: 'invalid', field: 'payee_id', message: '李乐已死亡，不能作为领取人' } }]
+          return [200, {
+            ...BABY, applicant_id: 202, payee_id: 202, payee_name: '李军', version: 5, lines_kept: 2,
+            warnings: ['已生成的 2 笔发放记录仍按原领取人和原账户发放；自下一个发放批次起发给新领取人', '新领取人尚未登记发放账户'],
+          }]
+        },
+      })
+    }
+    const dialog = () => [...document.querySelectorAll('.el-dialog')].find((d) => d.textContent.includes('更换领取人'))
+    async function choose(label) {
+      dialog().querySelector('.el-select__wrapper').dispatchEvent(new MouseEvent('click', { bubbles: true }))
+      await flushPromises()
+      const item = [...document.querySelectorAll('.el-select-dropdown__item')].find((o) => o.textContent.trim() === label)
+      item.click()
+      await flushPromises()
+    }
+    async function typeReason(text) {
+      const box = dialog().querySelector('textarea[data-test="payee-reason"]')
+      box.value = text
+      box.dispatchEvent(new Event('input'))
+      await flushPromises()
+    }
+
+    it('offers the child and the father, asks for a reason, and sends the version it read', async () => {
+      install()
+      const { wrapper } = await mountAt('/benefit/candidates/9', 'benefit-candidate', '/benefit/candidates/:id(\\d+)', CandidateDetail)
+      expect(wrapper.find('[data-test="payee-name"]').text()).toBe('王秀英')
+      expect(wrapper.find('[data-test="onfile-account"]').text()).toContain('6217********2222')
+      await wrapper.find('[data-test="payee-change"]').trigger('click')
+      await settle()
+      dialog().querySelector('.el-select__wrapper').dispatchEvent(new MouseEvent('click', { bubbles: true }))
+      await flushPromises()
+      const dropdown = [...document.querySelectorAll('.el-select-dropdown')].find((d) => d.textContent.includes('（本人）'))
+      const offered = [...dropdown.querySelectorAll('.el-select-dropdown__item')].map((o) => o.textContent.trim())
+      expect(offered).toEqual(['李乐（本人）', '李军（父亲）'])
+      await choose('李军（父亲）')
+      document.querySelector('[data-test="payee-confirm"]').click()
+      await settle()
+      expect(changes).toHaveLength(0)
+      expect(dialog().textContent).toContain('请填写更换理由')
+      await typeReason(' 父母协商由父亲领取 ')
+      document.querySelector('[data-test="payee-confirm"]').click()
+      await settle()
+      expect(changes).toEqual([{ payee_id: 202, reason: '父母协商由父亲领取', version: 4 }])
+      expect(wrapper.find('[data-test="payee-name"]').text()).toBe('李军')
+      expect(wrapper.findAll('[data-test="payee-note"]').map((n) => n.text()).join()).toContain('已生成的 2 笔发放记录')
+      // The account shown follows the payee.
+      expect(accountReads[accountReads.length - 1]).toContain('/persons/202/account')
+      expect(wrapper.find('[data-test="onfile-account"]').text()).toContain('未登记')
+      wrapper.unmount()
+    })
+
+    it('shows the server’s refusal by the field, and reloads on 409', async () => {
+      install()
+      const { wrapper } = await mountAt('/benefit/candidates/9', 'benefit-candidate', '/benefit/candidates/:id(\\d+)', CandidateDetail)
+      await wrapper.find('[data-test="payee-change"]').trigger('click')
+      await settle()
+      await choose('李乐（本人）')
+      await typeReason('由本人账户领取')
+      document.querySelector('[data-test="payee-confirm"]').click()
+      await settle()
+      expect(dialog().textContent).toContain('李乐已死亡，不能作为领取人')
+      answer409 = true
+      await choose('李军（父亲）')
+      document.querySelector('[data-test="payee-confirm"]').click()
+      await settle()
+      expect(changes.map((c) => c.payee_id)).toEqual([301, 202])
+      expect(document.body.textContent).toContain('该对象已被他人处理，请刷新后重试')
+      expect(wrapper.find('[data-test="payee-name"]').text()).toBe('王秀英')
+      wrapper.unmount()
+    })
+
+    it('is not offered to readers or for a rejected candidate', async () => {
+      install()
+      setMe({ ...VILLAGE_ME, permissions: ['benefit.read'] })
+      let { wrapper } = await mountAt('/benefit/candidates/9', 'benefit-candidate', '/benefit/candidates/:id(\\d+)', CandidateDetail)
+      expect(wrapper.find('[data-test="onfile"]').exists()).toBe(true)
+      expect(wrapper.find('[data-test="payee-change"]').exists()).toBe(false)
+      wrapper.unmount()
+      setMe(VILLAGE_ME)
+      mockApi({ 'GET /api/v1/benefit/candidates/9': () => [200, { ...BABY, stage: 'rejected', stage_name: '已驳回' }] })
+      ;({ wrapper } = await mountAt('/benefit/candidates/9', 'benefit-candidate', '/benefit/candidates/:id(\\d+)', CandidateDetail))
+      expect(wrapper.find('[data-test="payee-change"]').exists()).toBe(false)
+      wrapper.unmount()
+    })
   })
 })
 

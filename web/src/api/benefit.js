@@ -16,11 +16,24 @@ export const evaluate = (body) => api.post('/api/v1/benefit/evaluate', body)
 export const runSweep = (body) => api.post('/api/v1/benefit/sweeps', body)
 /** Records an application: {program, year, person_id, applicant_id?, date?, note}. */
 export const applyCandidate = (body) => api.post('/api/v1/benefit/candidates', body)
-/** Candidates; mine=1 is the caller's review queue. */
+/** Candidates; mine=1 is the caller's review queue, q part of the name (at most 20 characters). */
 export const listCandidates = (query, opts) => api.get('/api/v1/benefit/candidates', query, opts)
 export const getCandidate = (id, opts) => api.get(`/api/v1/benefit/candidates/${id}`, undefined, opts)
 /** Decides a candidate: {action: approve|reject|return|recheck, reason, version}. */
 export const reviewCandidate = (id, body) => api.post(`/api/v1/benefit/candidates/${id}/review`, body)
+/**
+ * Changes whom a candidate is paid to: {payee_id, reason, version}. The
+ * answer is the candidate with lines_kept (payroll lines already generated,
+ * which keep the old payee) and warnings; a stale version answers 409.
+ */
+export const changePayee = (id, body) => api.post(`/api/v1/benefit/candidates/${id}/payee`, body)
+
+/** The facts attested about a person: {facts (in force, one per key), history (newest first)}; the read is journaled. */
+export const getPersonFacts = (personId, opts) => api.get(`/api/v1/benefit/persons/${personId}/facts`, undefined, opts)
+/** A person's payment account, number masked; 404 when none is recorded. */
+export const getPersonAccount = (personId, opts) => api.get(`/api/v1/benefit/persons/${personId}/account`, undefined, opts)
+/** The programs with every version of every parameter at the county's layers (history), newest first per key. */
+export const listProgramHistory = (query, opts) => api.get('/api/v1/benefit/programs', { ...query, history: 1 }, opts)
 
 export const listPostings = (query, opts) => api.get('/api/v1/benefit/postings', query, opts)
 /** Posts the list waiting at a level: {program, year, level: village|county, division}. */

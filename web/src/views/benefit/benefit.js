@@ -558,3 +558,44 @@ export function applicationProblems(f, forChild) {
   if ([...String(f.note || '').trim()].length > 500) p.note = '备注不能超过 500 个字'
   return p
 }
+
+// ---- payee and name search
+
+/**
+ * Whom a candidate may be paid to (payee.go): the person themself and, for a
+ * child's program, the parents the registry links to the child (person is
+ * the child's registry record). The current payee is left out.
+ */
+export function payeeOptions(candidate, person, forChild) {
+  if (!candidate) return []
+  const out = [{ id: candidate.person_id, label: `${candidate.name}（本人）` }]
+  if (forChild && person) {
+    const links = [
+      ['mother_id', 'mother_name', '母亲'], ['father_id', 'father_name', '父亲'],
+      ['adoptive_mother_id', 'adoptive_mother_name', '养母'], ['adoptive_father_id', 'adoptive_father_name', '养父'],
+    ]
+    for (const [id, name, role] of links) {
+      if (person[id] && !out.some((o) => o.id === person[id])) out.push({ id: person[id], label: `${person[name] || role}（${role}）` })
+    }
+  }
+  const current = candidate.payee_id || candidate.applicant_id || candidate.person_id
+  return out.filter((o) => o.id !== current)
+}
+
+/** The problems of a payee change, by field; {} when it can be sent. */
+export function payeeProblems(f) {
+  const p = {}
+  if (!f.payee_id) p.payee_id = '请选择新的领取人'
+  const r = String(f.reason || '').trim()
+  if (!r) p.reason = '请填写更换理由'
+  else if ([...r].length > 500) p.reason = '更换理由不能超过 500 个字'
+  return p
+}
+
+/** The longest name search the server takes (candidates.go maxQuery). */
+export const MAX_NAME_QUERY = 20
+
+/** Why a name search cannot be sent, or ''. */
+export function nameQueryProblem(text) {
+  return [...String(text || '').trim()].length > MAX_NAME_QUERY ? `姓名查询条件不能超过 ${MAX_NAME_QUERY} 个字` : ''
+}
