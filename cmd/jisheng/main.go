@@ -43,6 +43,7 @@ var commands = map[string]command{
 	"backup":  {"备份数据库", runBackup},
 	"audit":   {"审计日志：verify 校验哈希链，list 查看", runAudit},
 	"quality": {"数据质量：recompute 重新计算全部问题", runQuality},
+	"report":  {"统计报表：按区划和期间计算全部指标，输出 JSON 或 .xlsx", runReport},
 	"version": {"显示版本", runVersion},
 	"bench":   {"性能基准：在百万人口演示县上测量查询速度和内存", runBench},
 }

@@ -150,7 +150,7 @@ func prePregFigures(ctx context.Context, c db.Conn, a area, code string) (PrePre
 	if f.Planning, err = stepCount(ctx, c, a, PrePreg, "enrolled"); err != nil {
 		return f, err
 	}
-	if f.Task, err = taskOf(ctx, c, a.path, code, year, PrePreg); err != nil {
+	if f.Task, err = TaskOf(ctx, c, a.path, code, year, PrePreg); err != nil {
 		return f, err
 	}
 	if f.Task != nil {
@@ -160,9 +160,9 @@ func prePregFigures(ctx context.Context, c db.Conn, a area, code string) (PrePre
 	return f, nil
 }
 
-// taskOf is the annual task of a division: its own if set, else the sum
+// TaskOf is the annual task of a division: its own if set, else the sum
 // of the tasks set for divisions below it; nil when none is set.
-func taskOf(ctx context.Context, c db.Conn, path, code string, year int, program string) (*int, error) {
+func TaskOf(ctx context.Context, c db.Conn, path, code string, year int, program string) (*int, error) {
 	var n sql.NullInt64
 	cond, args := db.Subtree("d.path", path)
 	err := c.QueryRow(ctx, `SELECT COALESCE(

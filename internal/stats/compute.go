@@ -1,0 +1,493 @@
+package stats
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+
+	"jisheng/internal/apperr"
+	"jisheng/internal/db"
+	"jisheng/internal/division"
+	"jisheng/internal/figure"
+	"jisheng/internal/health"
+	"jisheng/internal/period"
+)
+
+// ageBands are five-year age groups 0–4 … 80–84 and 85 and over.
+const ageBands = 18
+
+// bandLabel names an age group.
+func bandLabel(b int) string {
+	if b < 0 {
+		return "年龄不详"
+	}
+	if b == ageBands-1 {
+		return fmt.Sprintf("%d岁及以上", 5*b)
+	}
+	return fmt.Sprintf("%d-%d岁", 5*b, 5*b+4)
+}
+
+// cell is one combination of the dimensions a cube counts by.
+type cell struct {
+	sex, code string
+	urban     bool
+	band      int
+}
+
+// tally is what a cell holds: rows and the sum of their amounts.
+type tally struct{ n, amount int64 }
+
+// cube counts a source's rows by division (the first keyLen bytes of the
+// path: the children of the division reported on) and by cell.
+type cube map[string]map[cell]tally
+
+// bandCase is the SQL giving a row's age group at date: the birth date
+// compared with the dates 5, 10, … 85 years before it.
+func bandCase(date string) (string, []any) {
+	var b strings.Builder
+	args := []any{}
+	b.WriteString("CASE WHEN r.birth_date IS NULL OR r.birth_date = '' THEN -1")
+	for i := 0; i < ageBands-1; i++ {
+		fmt.Fprintf(&b, " WHEN r.birth_date > ? THEN %d", i)
+		args = append(args, yearsBefore(date, 5*(i+1)))
+	}
+	fmt.Fprintf(&b, " ELSE %d END", ageBands-1)
+	return b.String(), args
+}
+
+// countCube counts a source over a in SQL, or in Go for a source whose
+// code is classified in Go.
+func countCube(ctx context.Context, c db.Conn, s Source, a at, keyLen int) (cube, error) {
+	src := s.bind(a)
+	band, bandArgs := bandCase(ageDate(s, a))
+	args := append([]any{keyLen}, bandArgs...)
+	args = append(args, src.args...)
+	q := `SELECT substr(r.path, 1, ?) AS k, r.sex, r.code, r.urban, ` + band + ` AS band, COUNT(*),
+		CAST(COALESCE(SUM(r.amount), 0) AS BIGINT) FROM (` + src.sql + `) r GROUP BY 1, 2, 3, 4, 5`
+	if s.classify != nil {
+		q = `SELECT substr(r.path, 1, ?) AS k, r.sex, r.code, r.urban, ` + band + ` AS band, 1, r.amount FROM (` + src.sql + `) r`
+	}
+	rows, err := c.Query(ctx, q, args...)
+	if err != nil {
+		return nil, apperr.Wrap(err, "count "+s.Code)
+	}
+	defer rows.Close()
+	out := cube{}
+	for rows.Next() {
+		var k, sex, code string
+		var urban, b int
+		var t tally
+		if err := rows.Scan(&k, &sex, &code, &urban, &b, &t.n, &t.amount); err != nil {
+			return nil, apperr.Wrap(err, "scan "+s.Code)
+		}
+		if s.classify != nil {
+			code = s.classify(code, a.today)
+		}
+		cells := out[k]
+		if cells == nil {
+			cells = map[cell]tally{}
+			out[k] = cells
+		}
+		key := cell{sex: sex, code: code, urban: urban == 1, band: b}
+		old := cells[key]
+		cells[key] = tally{old.n + t.n, old.amount + t.amount}
+	}
+	return out, apperr.Wrap(rows.Err(), "count "+s.Code)
+}
+
+// ageDate is the date ages are counted at: a stock's date, a flow's end.
+func ageDate(s Source, a at) string {
+	if s.Kind == Stock {
+		return a.date
+	}
+	return a.to
+}
+
+// matches says whether a cell passes a filter.
+func (f Filter) matches(k cell) bool {
+	if f.Sex != "" && k.sex != f.Sex {
+		return false
+	}
+	if len(f.Codes) > 0 && !contains(f.Codes, k.code) {
+		return false
+	}
+	if f.Urban != nil && k.urban != *f.Urban {
+		return false
+	}
+	if f.AgeUnknown && k.band >= 0 {
+		return false
+	}
+	if f.AgeFrom != nil && (k.band < 0 || k.band < *f.AgeFrom/5) {
+		return false
+	}
+	if f.AgeTo != nil && (k.band < 0 || k.band > (*f.AgeTo+1)/5-1) {
+		return false
+	}
+	return true
+}
+
+func contains(list []string, v string) bool {
+	for _, x := range list {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
+
+// total sums the cells of one division key (or all keys when key is "")
+// that pass the filter.
+func (c cube) total(key string, f Filter, sum bool) int64 {
+	var n int64
+	for k, cells := range c {
+		if key != "" && k != key {
+			continue
+		}
+		for cl, t := range cells {
+			if f.matches(cl) {
+				if sum {
+					n += t.amount
+				} else {
+					n += t.n
+				}
+			}
+		}
+	}
+	return n
+}
+
+// Figure is one indicator's value for one division.
+type Figure struct {
+	Num   int64    `json:"num"`
+	Den   *int64   `json:"den,omitempty"`
+	Value *float64 `json:"value"` // the count, or the ratio; nil when the denominator is 0
+}
+
+// Part is a breakdown of an indicator's numerator.
+type Part struct {
+	By    string `json:"by"` // sex, age, code, urban
+	Key   string `json:"key"`
+	Label string `json:"label"`
+	Value int64  `json:"value"`
+}
+
+// ChildFigure is an indicator's figure for a division below the one
+// reported on.
+type ChildFigure struct {
+	Division string `json:"division"`
+	Figure
+}
+
+// Row is an indicator in a report.
+type Row struct {
+	Indicator
+	Figure
+	Parts    []Part        `json:"parts,omitempty"`
+	Children []ChildFigure `json:"children"`
+}
+
+// DivisionRef names a division in a report.
+type DivisionRef struct {
+	Code  string `json:"code"`
+	Name  string `json:"name"`
+	Level int    `json:"level"`
+}
+
+// Report is every indicator (or those asked for) of a division and period,
+// with each child division's figures.
+type Report struct {
+	Division DivisionRef   `json:"division"`
+	Period   period.Period `json:"period"`
+	Today    string        `json:"today"`
+	Children []DivisionRef `json:"children"`
+	Rows     []Row         `json:"rows"`
+}
+
+// compute builds a report over the division d and its children for the
+// indicators given (all when none).
+func compute(ctx context.Context, c db.Conn, d division.Division, p period.Period, today string, codes []string) (Report, error) {
+	kids, err := division.Children(ctx, c, d.Code)
+	if err != nil {
+		return Report{}, err
+	}
+	keyLen := len(d.Path)
+	rep := Report{Division: DivisionRef{d.Code, d.Name, d.Level}, Period: p, Today: today, Children: []DivisionRef{}}
+	keys := map[string]string{} // path prefix → child code
+	for _, k := range kids {
+		if k.ValidTo != "" && k.ValidTo <= p.From {
+			continue
+		}
+		keyLen = len(k.Path)
+		rep.Children = append(rep.Children, DivisionRef{k.Code, k.Name, k.Level})
+		keys[k.Path] = k.Code
+	}
+	ev := &evaluator{ctx: ctx, c: c, area: d.Path, period: p, today: today, keyLen: keyLen, cubes: map[string]cube{},
+		tasks: map[string]map[string]*int64{}}
+	for _, in := range selected(codes) {
+		row, err := ev.row(in, keys, rep.Children)
+		if err != nil {
+			return rep, err
+		}
+		rep.Rows = append(rep.Rows, row)
+	}
+	return rep, nil
+}
+
+// selected is the indicators asked for, in report order.
+func selected(codes []string) []Indicator {
+	if len(codes) == 0 {
+		return indicators
+	}
+	var out []Indicator
+	for _, in := range indicators {
+		if contains(codes, in.Code) {
+			out = append(out, in)
+		}
+	}
+	return out
+}
+
+// evaluator computes indicators over one area and period, counting each
+// source once whatever number of indicators read it.
+type evaluator struct {
+	ctx         context.Context
+	c           db.Conn
+	area, today string
+	period      period.Period
+	keyLen      int
+	cubes       map[string]cube
+	tasks       map[string]map[string]*int64
+}
+
+// task is a program's annual task for a division key ("" for the area):
+// set for the division itself, or the sum of those set below it.
+func (ev *evaluator) task(program, key string) (*int64, error) {
+	byKey := ev.tasks[program]
+	if byKey == nil {
+		byKey = map[string]*int64{}
+		ev.tasks[program] = byKey
+	}
+	if v, ok := byKey[key]; ok {
+		return v, nil
+	}
+	path := key
+	if path == "" {
+		path = ev.area
+	}
+	year, _ := strconv.Atoi(ev.period.To[:4])
+	n, err := health.TaskOf(ev.ctx, ev.c, path, "", year, program)
+	if err != nil {
+		return nil, err
+	}
+	var v *int64
+	if n != nil {
+		x := int64(*n)
+		v = &x
+	}
+	byKey[key] = v
+	return v, nil
+}
+
+// cubeAt counts a source at a date (stocks) or over the period (flows).
+func (ev *evaluator) cubeAt(source, date string) (cube, error) {
+	s, ok := sourceOf(source)
+	if !ok {
+		return nil, fmt.Errorf("stats: unknown source %q", source)
+	}
+	a := at{from: ev.period.From, to: ev.period.To, date: date, today: ev.today, area: ev.area}
+	key := source + "@" + a.from + "/" + a.to
+	if s.Kind == Stock {
+		key = source + "@" + date
+	}
+	if cb, ok := ev.cubes[key]; ok {
+		return cb, nil
+	}
+	cb, err := countCube(ev.ctx, ev.c, s, a, ev.keyLen)
+	if err == nil {
+		ev.cubes[key] = cb
+	}
+	return cb, err
+}
+
+// term evaluates a term for one division key ("" for the whole area).
+// ok is false for a task not set.
+func (ev *evaluator) term(t Term, key string) (num, den2 int64, ok bool, err error) {
+	if t.Task != "" {
+		v, err := ev.task(t.Task, key)
+		if err != nil || v == nil {
+			return 0, 0, false, err
+		}
+		return *v, 1, true, nil
+	}
+	if t.Average {
+		start, err := ev.cubeAt(t.Source, ev.period.DayBefore())
+		if err != nil {
+			return 0, 0, false, err
+		}
+		end, err := ev.cubeAt(t.Source, ev.period.To)
+		if err != nil {
+			return 0, 0, false, err
+		}
+		// The mean of the two counts, kept exact as a sum over 2.
+		return start.total(key, t.Filters, t.Sum) + end.total(key, t.Filters, t.Sum), 2, true, nil
+	}
+	cb, err := ev.cubeAt(t.Source, ev.period.To)
+	if err != nil {
+		return 0, 0, false, err
+	}
+	n := cb.total(key, t.Filters, t.Sum)
+	if t.Minus != nil {
+		m, _, _, err := ev.term(*t.Minus, key)
+		if err != nil {
+			return 0, 0, false, err
+		}
+		n -= m
+	}
+	return n, 1, true, nil
+}
+
+// figure evaluates an indicator for one division key.
+func (ev *evaluator) figure(in Indicator, key string) (Figure, error) {
+	num, _, _, err := ev.term(in.NumTerm, key)
+	if err != nil {
+		return Figure{}, err
+	}
+	f := Figure{Num: num}
+	if in.DenTerm == nil {
+		v := float64(num)
+		if in.NumTerm.Sum {
+			v = float64(num) / 100 // fen to yuan
+		}
+		f.Value = &v
+		return f, nil
+	}
+	den, over, ok, err := ev.term(*in.DenTerm, key)
+	if err != nil || !ok {
+		return f, err
+	}
+	if over == 2 {
+		// An average population: den/2. The ratio is num ÷ (den/2), that is
+		// 2·num ÷ den; the figure shows the average, rounded half up.
+		avg := (den + 1) / 2
+		f.Den = &avg
+		f.Value = figure.Rate(2*num, den, in.Scale, in.Decimals)
+		return f, nil
+	}
+	f.Den = &den
+	f.Value = figure.Rate(num, den, in.Scale, in.Decimals)
+	return f, nil
+}
+
+func (ev *evaluator) row(in Indicator, keys map[string]string, kids []DivisionRef) (Row, error) {
+	f, err := ev.figure(in, "")
+	if err != nil {
+		return Row{}, err
+	}
+	row := Row{Indicator: in, Figure: f, Children: []ChildFigure{}}
+	paths := make([]string, 0, len(keys))
+	for p := range keys {
+		paths = append(paths, p)
+	}
+	sort.Strings(paths)
+	for _, p := range paths {
+		cf, err := ev.figure(in, p)
+		if err != nil {
+			return Row{}, err
+		}
+		row.Children = append(row.Children, ChildFigure{Division: keys[p], Figure: cf})
+	}
+	if len(in.By) > 0 {
+		if row.Parts, err = ev.parts(in); err != nil {
+			return Row{}, err
+		}
+	}
+	return row, nil
+}
+
+// parts breaks an indicator's numerator down by each of its dimensions.
+func (ev *evaluator) parts(in Indicator) ([]Part, error) {
+	cb, err := ev.cubeAt(in.NumTerm.Source, ev.period.To)
+	if err != nil {
+		return nil, err
+	}
+	s, _ := sourceOf(in.NumTerm.Source)
+	var out []Part
+	for _, by := range in.By {
+		for _, p := range partsBy(by, s, cb, in.NumTerm.Filters) {
+			f := p.filter(in.NumTerm.Filters)
+			p.Value = cb.total("", f, in.NumTerm.Sum)
+			out = append(out, p.Part)
+		}
+	}
+	return out, nil
+}
+
+// partFilter is a part with the filter that selects its rows.
+type partFilter struct {
+	Part
+	filter func(Filter) Filter
+}
+
+// partsBy lists the parts of one dimension: fixed ones for sex, age and
+// urban, the source's codes (and any others found) for code.
+func partsBy(by string, s Source, cb cube, base Filter) []partFilter {
+	var out []partFilter
+	switch by {
+	case "sex":
+		for _, x := range sexCodes {
+			sex := x.Code
+			out = append(out, partFilter{Part{By: by, Key: sex, Label: x.Name}, func(f Filter) Filter { f.Sex = sex; return f }})
+		}
+	case "urban":
+		for _, x := range []struct {
+			key, label string
+			v          *bool
+		}{{"1", "城镇", &yes}, {"0", "农村", &no}} {
+			v := x.v
+			out = append(out, partFilter{Part{By: by, Key: x.key, Label: x.label}, func(f Filter) Filter { f.Urban = v; return f }})
+		}
+	case "age":
+		for b := 0; b < ageBands; b++ {
+			from, to := age(5*b), age(5*b+4)
+			if b == ageBands-1 {
+				to = nil
+			}
+			out = append(out, partFilter{Part{By: by, Key: strconv.Itoa(b), Label: bandLabel(b)},
+				func(f Filter) Filter { f.AgeFrom, f.AgeTo = from, to; return f }})
+		}
+		out = append(out, partFilter{Part{By: by, Key: "-1", Label: bandLabel(-1)}, func(f Filter) Filter {
+			f.AgeFrom, f.AgeTo, f.AgeUnknown = nil, nil, true
+			return f
+		}})
+	case "code":
+		seen := map[string]bool{}
+		add := func(code, label string) {
+			if seen[code] || (len(base.Codes) > 0 && !contains(base.Codes, code)) {
+				return
+			}
+			seen[code] = true
+			out = append(out, partFilter{Part{By: by, Key: code, Label: label}, func(f Filter) Filter {
+				f.Codes = []string{code}
+				return f
+			}})
+		}
+		for _, x := range s.Codes {
+			add(x.Code, x.Name)
+		}
+		var others []string
+		for _, cells := range cb {
+			for cl := range cells {
+				if !seen[cl.code] {
+					others = append(others, cl.code)
+				}
+			}
+		}
+		sort.Strings(others)
+		for _, code := range others {
+			add(code, code)
+		}
+	}
+	return out
+}

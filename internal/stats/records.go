@@ -1,0 +1,276 @@
+package stats
+
+import (
+	"context"
+	"strings"
+
+	"jisheng/internal/apperr"
+	"jisheng/internal/auth"
+	"jisheng/internal/db"
+	"jisheng/internal/period"
+)
+
+// RecordQuery asks for the records behind one figure: an indicator's
+// numerator, denominator or subtracted term (births minus deaths), for a
+// division, a period and optionally one part of a breakdown.
+type RecordQuery struct {
+	Indicator string
+	Term      string // num (default), den, minus
+	Division  string
+	Period    string
+	By, Key   string // a breakdown part: by=sex&key=male
+	// At picks the count of an average population: start (the day before
+	// the period) or end (default).
+	At         string
+	Page, Size int
+}
+
+// Record is one record behind a figure, masked as lists are.
+type Record struct {
+	ID       int64  `json:"id"`
+	PersonID int64  `json:"person_id"`
+	Name     string `json:"name"`
+	IDNumber string `json:"id_number"` // masked
+	Sex      string `json:"sex"`
+	Birth    string `json:"birth_date"`
+	Date     string `json:"date"`
+	Code     string `json:"code"`
+	Label    string `json:"label"`
+	Village  string `json:"village"`
+	Amount   int64  `json:"amount_fen,omitempty"`
+}
+
+// RecordPage is a page of the records behind a figure; Total is the
+// figure's count (or, for amounts, AmountFen its sum).
+type RecordPage struct {
+	Indicator string   `json:"indicator"`
+	Source    string   `json:"source"`
+	Term      string   `json:"term"`
+	Date      string   `json:"date,omitempty"` // a stock's date
+	Total     int      `json:"total"`
+	AmountFen int64    `json:"amount_fen"`
+	Items     []Record `json:"items"`
+}
+
+// Records lists the records behind a figure, in the caller's area.
+func (s *Service) Records(ctx context.Context, q RecordQuery) (RecordPage, error) {
+	pr := auth.From(ctx)
+	in, ok := IndicatorOf(q.Indicator)
+	if !ok {
+		return RecordPage{}, apperr.InvalidField("indicator", "未知的指标："+q.Indicator)
+	}
+	p, err := period.Parse(q.Period)
+	if err != nil {
+		return RecordPage{}, err
+	}
+	t, err := termOf(in, q.Term)
+	if err != nil {
+		return RecordPage{}, err
+	}
+	f, err := narrowToPart(in, t, q.By, q.Key)
+	if err != nil {
+		return RecordPage{}, err
+	}
+	src, _ := sourceOf(t.Source)
+	a := at{from: p.From, to: p.To, date: p.To, today: s.today()}
+	if t.Average && q.At == "start" {
+		a.date = p.DayBefore()
+	}
+	out := RecordPage{Indicator: in.Code, Source: src.Code, Term: termName(q.Term), Items: []Record{}}
+	if src.Kind == Stock {
+		out.Date = a.date
+	}
+	err = s.db.ReadTx(ctx, func(tx *db.Tx) error {
+		d, err := divisionIn(ctx, tx.Conn, pr, q.Division)
+		if err != nil {
+			return err
+		}
+		a.area = d.Path
+		rows, err := listRows(ctx, tx.Conn, src, a, f)
+		if err != nil {
+			return err
+		}
+		out.Total = len(rows)
+		for _, r := range rows {
+			out.AmountFen += r.Amount
+		}
+		from := min(max(q.Page-1, 0)*q.Size, len(rows))
+		out.Items = rows[from:min(from+q.Size, len(rows))]
+		return labelRecords(ctx, tx.Conn, src, out.Items)
+	})
+	return out, err
+}
+
+func termName(t string) string {
+	if t == "" {
+		return "num"
+	}
+	return t
+}
+
+// termOf picks the term of an indicator a drill-down lists.
+func termOf(in Indicator, name string) (Term, error) {
+	switch name {
+	case "", "num":
+		return in.NumTerm, nil
+	case "den":
+		if in.DenTerm != nil && in.DenTerm.Task == "" {
+			return *in.DenTerm, nil
+		}
+		if in.DenTerm != nil {
+			return Term{}, apperr.InvalidField("term", "任务数是下达的数字，没有对应的记录")
+		}
+	case "minus":
+		if in.NumTerm.Minus != nil {
+			return *in.NumTerm.Minus, nil
+		}
+	}
+	return Term{}, apperr.InvalidField("term", "该指标没有这一项："+name)
+}
+
+// narrowToPart adds a breakdown part's condition to a term's filter.
+func narrowToPart(in Indicator, t Term, by, key string) (Filter, error) {
+	if by == "" {
+		return t.Filters, nil
+	}
+	if !contains(in.By, by) || t.Source != in.NumTerm.Source {
+		return Filter{}, apperr.InvalidField("by", "该指标不按此分组："+by)
+	}
+	s, _ := sourceOf(t.Source)
+	for _, p := range partsBy(by, s, cube{"": {cell{code: key}: {}}}, t.Filters) {
+		if p.Key == key {
+			return p.filter(t.Filters), nil
+		}
+	}
+	return Filter{}, apperr.InvalidField("key", "没有这一分组："+key)
+}
+
+// listRows reads a source's rows under a filter, in division and date
+// order, with the person's name and masked ID. The filter is the one the
+// figure's count used (age groups by the same dates), so the list's length
+// is the figure.
+func listRows(ctx context.Context, c db.Conn, s Source, a at, f Filter) ([]Record, error) {
+	src := s.bind(a)
+	conds, args := []string{"1 = 1"}, []any{}
+	if f.Sex != "" {
+		conds, args = append(conds, "r.sex = ?"), append(args, f.Sex)
+	}
+	if f.Urban != nil {
+		v := 0
+		if *f.Urban {
+			v = 1
+		}
+		conds, args = append(conds, "r.urban = ?"), append(args, v)
+	}
+	date := ageDate(s, a)
+	if f.AgeUnknown {
+		conds = append(conds, "(r.birth_date IS NULL OR r.birth_date = '')")
+	}
+	if f.AgeFrom != nil || f.AgeTo != nil {
+		conds = append(conds, "r.birth_date IS NOT NULL AND r.birth_date <> ''")
+	}
+	if f.AgeFrom != nil {
+		conds, args = append(conds, "r.birth_date <= ?"), append(args, yearsBefore(date, 5*(*f.AgeFrom/5)))
+	}
+	if f.AgeTo != nil {
+		conds, args = append(conds, "r.birth_date > ?"), append(args, yearsBefore(date, *f.AgeTo+1))
+	}
+	if len(f.Codes) > 0 && s.classify == nil {
+		conds = append(conds, "r.code IN ("+db.Placeholders(len(f.Codes))+")")
+		for _, code := range f.Codes {
+			args = append(args, code)
+		}
+	}
+	rows, err := c.Query(ctx, `SELECT r.id, r.person_id, p.name, COALESCE(p.id_mask, ''), r.sex, COALESCE(r.birth_date, ''),
+		r.on_date, COALESCE(r.code, ''), r.path, r.amount
+		FROM (`+src.sql+`) r JOIN persons p ON p.id = r.person_id WHERE `+strings.Join(conds, " AND ")+`
+		ORDER BY r.path, r.on_date, r.id`, append(src.args, args...)...)
+	if err != nil {
+		return nil, apperr.Wrap(err, "records of "+s.Code)
+	}
+	defer rows.Close()
+	out := []Record{}
+	for rows.Next() {
+		var r Record
+		if err := rows.Scan(&r.ID, &r.PersonID, &r.Name, &r.IDNumber, &r.Sex, &r.Birth, &r.Date, &r.Code, &r.Village,
+			&r.Amount); err != nil {
+			return nil, apperr.Wrap(err, "scan record")
+		}
+		if s.classify != nil {
+			r.Code = s.classify(r.Code, a.today)
+			if len(f.Codes) > 0 && !contains(f.Codes, r.Code) {
+				continue
+			}
+		}
+		out = append(out, r)
+	}
+	return out, apperr.Wrap(rows.Err(), "records of "+s.Code)
+}
+
+// labelRecords names each record's code and turns its path into the
+// village's name.
+func labelRecords(ctx context.Context, c db.Conn, s Source, items []Record) error {
+	codes := map[string]bool{}
+	for _, r := range items {
+		codes[lastCode(r.Village)] = true
+	}
+	list := make([]string, 0, len(codes))
+	for k := range codes {
+		list = append(list, k)
+	}
+	names, err := divisionNames(ctx, c, list)
+	if err != nil {
+		return err
+	}
+	for i := range items {
+		items[i].Village = names[lastCode(items[i].Village)]
+		items[i].Label = items[i].Code
+		for _, x := range s.Codes {
+			if x.Code == items[i].Code {
+				items[i].Label = x.Name
+			}
+		}
+	}
+	return nil
+}
+
+// lastCode is the division code a path ends in.
+func lastCode(path string) string {
+	parts := strings.Split(strings.Trim(path, "/"), "/")
+	return parts[len(parts)-1]
+}
+
+func divisionNames(ctx context.Context, c db.Conn, codes []string) (map[string]string, error) {
+	out := map[string]string{}
+	if len(codes) == 0 {
+		return out, nil
+	}
+	args := make([]any, len(codes))
+	for i, code := range codes {
+		args[i] = code
+	}
+	rows, err := c.Query(ctx, `SELECT code, name FROM divisions WHERE code IN (`+db.Placeholders(len(codes))+`)`, args...)
+	if err != nil {
+		return nil, apperr.Wrap(err, "division names")
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var code, name string
+		if err := rows.Scan(&code, &name); err != nil {
+			return nil, apperr.Wrap(err, "scan division name")
+		}
+		out[code] = name
+	}
+	return out, apperr.Wrap(rows.Err(), "division names")
+}
+
+// parseCodes splits a comma list of indicator codes.
+func parseCodes(s string) []string {
+	var out []string
+	for _, c := range strings.Split(s, ",") {
+		if c = strings.TrimSpace(c); c != "" {
+			out = append(out, c)
+		}
+	}
+	return out
+}

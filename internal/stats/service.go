@@ -1,0 +1,84 @@
+package stats
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"jisheng/internal/apperr"
+	"jisheng/internal/audit"
+	"jisheng/internal/auth"
+	"jisheng/internal/db"
+	"jisheng/internal/division"
+	"jisheng/internal/period"
+)
+
+// Service computes reports and the records behind their figures.
+type Service struct {
+	db  *db.DB
+	now func() time.Time
+}
+
+// NewService returns the statistics service; now is the clock (nil: the
+// system's).
+func NewService(d *db.DB, now func() time.Time) *Service {
+	if now == nil {
+		now = time.Now
+	}
+	return &Service{db: d, now: now}
+}
+
+func (s *Service) today() string { return s.now().In(audit.ChinaTime).Format(time.DateOnly) }
+
+// ReportInput asks for a report.
+type ReportInput struct {
+	Division   string   // default: the caller's own
+	Period     string   // 2026, 2026-03, 2026-Q1, 2026-H1, 2026-SY
+	Indicators []string // default: all
+}
+
+// Report computes the indicators of a division in the caller's area for a
+// period, with the figures of each division directly below it.
+func (s *Service) Report(ctx context.Context, in ReportInput) (Report, error) {
+	pr := auth.From(ctx)
+	p, err := period.Parse(in.Period)
+	if err != nil {
+		return Report{}, err
+	}
+	if err := checkIndicators(in.Indicators); err != nil {
+		return Report{}, err
+	}
+	var rep Report
+	err = s.db.ReadTx(ctx, func(tx *db.Tx) error {
+		d, err := divisionIn(ctx, tx.Conn, pr, in.Division)
+		if err != nil {
+			return err
+		}
+		rep, err = compute(ctx, tx.Conn, d, p, s.today(), in.Indicators)
+		return err
+	})
+	return rep, err
+}
+
+func checkIndicators(codes []string) error {
+	for _, c := range codes {
+		if _, ok := IndicatorOf(c); !ok {
+			return apperr.InvalidField("indicators", "未知的指标："+c)
+		}
+	}
+	return nil
+}
+
+// divisionIn reads a division of the caller's area (their own when code
+// is empty); one outside it is not found.
+func divisionIn(ctx context.Context, c db.Conn, pr *auth.Principal, code string) (division.Division, error) {
+	code = strings.TrimSpace(code)
+	if code == "" {
+		code = pr.DivisionCode
+	}
+	d, err := division.GetIn(ctx, c, code, pr.DivisionPath)
+	if apperr.CodeOf(err) == apperr.NotFound {
+		return d, &apperr.Error{Code: apperr.NotFound, Field: "division", Message: "区划不存在或不在您的管辖范围内"}
+	}
+	return d, err
+}
