@@ -36,13 +36,8 @@ func runReport(ctx context.Context, env *cliEnv, args []string) error {
 		return err
 	}
 	defer a.Close()
-	var codes []string
-	for _, c := range strings.Split(*list, ",") {
-		if c = strings.TrimSpace(c); c != "" {
-			codes = append(codes, c)
-		}
-	}
-	rep, err := stats.NewService(a.db, nil).Report(operatorCtx(ctx), stats.ReportInput{Division: *code, Period: *per, Indicators: codes})
+	rep, err := stats.NewService(a.db, nil).Report(operatorCtx(ctx), stats.ReportInput{Division: *code, Period: *per,
+		Indicators: stats.ParseCodes(*list)})
 	if err != nil {
 		return err
 	}

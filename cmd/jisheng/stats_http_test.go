@@ -1,8 +1,14 @@
 package main
 
 import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+
+	"jisheng/internal/stats"
 )
 
 func TestStatsScenarios(t *testing.T) {
@@ -57,4 +63,33 @@ func TestStatsScenarios(t *testing.T) {
 			}},
 		})
 	})
+}
+
+// TestReportCommand computes a demo county's yearly report from the command
+// line as JSON and as .xlsx; bad flags name the flag.
+func TestReportCommand(t *testing.T) {
+	dir := t.TempDir()
+	dsn, key := filepath.Join(dir, "demo.db"), filepath.Join(dir, "jisheng.key")
+	if _, _, err := runCLI(t, "", "demo", "--db", dsn, "--key-file", key, "--persons", "400"); err != nil {
+		t.Fatalf("demo: %v", err)
+	}
+	out, _, err := runCLI(t, "", "report", "--db", dsn, "--key-file", key, "--division", county, "--period", "2025",
+		"--indicators", "population,births")
+	var rep stats.Report
+	if err != nil || json.Unmarshal([]byte(out), &rep) != nil || len(rep.Rows) != 2 || rep.Rows[0].Num == 0 ||
+		rep.Period.From != "2025-01-01" || len(rep.Children) == 0 {
+		t.Fatalf("json report: %v\n%.400s", err, out)
+	}
+	file := filepath.Join(dir, "r.xlsx")
+	out, _, err = runCLI(t, "", "report", "--db", dsn, "--key-file", key, "--division", county, "--period", "2025-SY",
+		"--format", "xlsx", "--out", file)
+	if b, rerr := os.ReadFile(file); err != nil || rerr != nil || !bytes.HasPrefix(b, []byte("PK")) || !strings.Contains(out, "已生成") {
+		t.Fatalf("xlsx report: %v %v\n%s", err, rerr, out)
+	}
+	for _, bad := range [][]string{{"--period", "2025"}, {"--division", county, "--period", "2025-14"},
+		{"--division", county, "--period", "2025", "--format", "pdf"}} {
+		if _, _, err := runCLI(t, "", append([]string{"report", "--db", dsn, "--key-file", key}, bad...)...); err == nil {
+			t.Errorf("report %v: no error", bad)
+		}
+	}
 }

@@ -22,7 +22,7 @@ func (h *Handlers) Catalog(w http.ResponseWriter, r *http.Request) {
 
 func reportInput(r *http.Request) ReportInput {
 	q := r.URL.Query()
-	return ReportInput{Division: q.Get("division"), Period: q.Get("period"), Indicators: parseCodes(q.Get("indicators"))}
+	return ReportInput{Division: q.Get("division"), Period: q.Get("period"), Indicators: ParseCodes(q.Get("indicators"))}
 }
 
 // Report answers GET /stats/report?division=&period=&indicators=a,b.

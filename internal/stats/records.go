@@ -7,6 +7,7 @@ import (
 	"jisheng/internal/apperr"
 	"jisheng/internal/auth"
 	"jisheng/internal/db"
+	"jisheng/internal/division"
 	"jisheng/internal/period"
 )
 
@@ -218,7 +219,7 @@ func labelRecords(ctx context.Context, c db.Conn, s Source, items []Record) erro
 	for k := range codes {
 		list = append(list, k)
 	}
-	names, err := divisionNames(ctx, c, list)
+	names, err := division.DisplayNames(ctx, c, list)
 	if err != nil {
 		return err
 	}
@@ -240,32 +241,8 @@ func lastCode(path string) string {
 	return parts[len(parts)-1]
 }
 
-func divisionNames(ctx context.Context, c db.Conn, codes []string) (map[string]string, error) {
-	out := map[string]string{}
-	if len(codes) == 0 {
-		return out, nil
-	}
-	args := make([]any, len(codes))
-	for i, code := range codes {
-		args[i] = code
-	}
-	rows, err := c.Query(ctx, `SELECT code, name FROM divisions WHERE code IN (`+db.Placeholders(len(codes))+`)`, args...)
-	if err != nil {
-		return nil, apperr.Wrap(err, "division names")
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var code, name string
-		if err := rows.Scan(&code, &name); err != nil {
-			return nil, apperr.Wrap(err, "scan division name")
-		}
-		out[code] = name
-	}
-	return out, apperr.Wrap(rows.Err(), "division names")
-}
-
-// parseCodes splits a comma list of indicator codes.
-func parseCodes(s string) []string {
+// ParseCodes splits a comma list of indicator codes.
+func ParseCodes(s string) []string {
 	var out []string
 	for _, c := range strings.Split(s, ",") {
 		if c = strings.TrimSpace(c); c != "" {
