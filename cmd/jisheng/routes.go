@@ -53,6 +53,7 @@ func routes(a *app) []httpx.Route {
 		{Pattern: "GET /api/v1/stats/overview", Perm: auth.PermStatsRead, Handler: reg.Overview, Summary: "辖区人口概况", Tag: "registry", Out: registry.Overview{}, Query: []string{"division"}},
 		{Pattern: "GET /api/v1/stats/indicators", Perm: auth.PermStatsRead, Handler: st.Catalog, Summary: "统计指标及口径（分子、分母、筛选、单位、小数位）", Tag: "stats", Out: httpx.List[stats.Indicator]{}},
 		{Pattern: "GET /api/v1/stats/report", Perm: auth.PermStatsRead, Handler: st.Report, Summary: "统计报表：区划及其下级在某期间的全部指标（期间：2026、2026-03、2026-Q1、2026-H1、2026-SY）", Tag: "stats", Out: stats.Report{}, Query: []string{"division", "period", "indicators"}},
+		{Pattern: "GET /api/v1/stats/trend", Perm: auth.PermStatsRead, Handler: st.Trend, Summary: "逐月趋势：期间内每个月的指标值（1 至 6 项指标）", Tag: "stats", Out: stats.Trend{}, Query: []string{"division", "period", "indicators"}},
 		{Pattern: "GET /api/v1/stats/report/xlsx", Perm: auth.PermStatsRead, Handler: st.ReportXLSX, Summary: "统计报表 .xlsx（标题、填报单位、统计期间、填报日期）", Tag: "stats", Query: []string{"division", "period", "indicators"}},
 		{Pattern: "GET /api/v1/stats/records", Perm: auth.PermRegistryRead, Handler: st.Records, Summary: "某个数字背后的记录（已脱敏；条数等于该数字）", Tag: "stats", Out: stats.RecordPage{}, Query: []string{"indicator", "term", "division", "period", "by", "key", "at", "page", "size"}},
 		{Pattern: "GET /api/v1/stats/population", Perm: auth.PermStatsRead, Handler: reg.Population, Summary: "某日的户籍人口和居住人口（默认今天）", Tag: "events", Out: registry.Population{}, Query: []string{"division", "date"}},

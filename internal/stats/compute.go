@@ -223,8 +223,7 @@ func compute(ctx context.Context, c db.Conn, d division.Division, p period.Perio
 		rep.Children = append(rep.Children, DivisionRef{k.Code, k.Name, k.Level})
 		keys[k.Path] = k.Code
 	}
-	ev := &evaluator{ctx: ctx, c: c, area: d.Path, period: p, today: today, keyLen: keyLen, cubes: map[string]cube{},
-		tasks: map[string]map[string]*int64{}}
+	ev := newEvaluator(ctx, c, d.Path, p, today, keyLen)
 	for _, in := range selected(codes) {
 		row, err := ev.row(in, keys, rep.Children)
 		if err != nil {
@@ -288,6 +287,11 @@ func (ev *evaluator) task(program, key string) (*int64, error) {
 	}
 	byKey[key] = v
 	return v, nil
+}
+
+func newEvaluator(ctx context.Context, c db.Conn, area string, p period.Period, today string, keyLen int) *evaluator {
+	return &evaluator{ctx: ctx, c: c, area: area, period: p, today: today, keyLen: keyLen, cubes: map[string]cube{},
+		tasks: map[string]map[string]*int64{}}
 }
 
 // cubeAt counts a source at a date (stocks) or over the period (flows).

@@ -31,6 +31,13 @@ func (h *Handlers) Report(w http.ResponseWriter, r *http.Request) {
 	httpx.Reply(w, r, http.StatusOK, rep, err)
 }
 
+// Trend answers GET /stats/trend?division=&period=&indicators=a,b: each
+// month's figures, for charts.
+func (h *Handlers) Trend(w http.ResponseWriter, r *http.Request) {
+	t, err := h.svc.Trend(r.Context(), reportInput(r))
+	httpx.Reply(w, r, http.StatusOK, t, err)
+}
+
 // ReportXLSX answers GET /stats/report/xlsx with the report laid out as an
 // official table.
 func (h *Handlers) ReportXLSX(w http.ResponseWriter, r *http.Request) {

@@ -82,3 +82,63 @@ func divisionIn(ctx context.Context, c db.Conn, pr *auth.Principal, code string)
 	}
 	return d, err
 }
+
+// Trend is indicators month by month over a period, for charts.
+type Trend struct {
+	Division DivisionRef   `json:"division"`
+	Period   period.Period `json:"period"`
+	Months   []TrendMonth  `json:"months"`
+}
+
+// TrendMonth is one month's figures of the indicators asked for.
+type TrendMonth struct {
+	Period  period.Period `json:"period"`
+	Figures []TrendFigure `json:"figures"`
+}
+
+// TrendFigure is an indicator's figure in one month.
+type TrendFigure struct {
+	Code string `json:"code"`
+	Figure
+}
+
+// maxTrendIndicators bounds a chart's series: each is counted for every month.
+const maxTrendIndicators = 6
+
+// Trend computes indicators for each month of a period (at most 12) for a
+// division in the caller's area.
+func (s *Service) Trend(ctx context.Context, in ReportInput) (Trend, error) {
+	pr := auth.From(ctx)
+	p, err := period.Parse(in.Period)
+	if err != nil {
+		return Trend{}, err
+	}
+	if len(in.Indicators) == 0 || len(in.Indicators) > maxTrendIndicators {
+		return Trend{}, apperr.InvalidField("indicators", "请选择 1 至 6 项指标")
+	}
+	if err := checkIndicators(in.Indicators); err != nil {
+		return Trend{}, err
+	}
+	out := Trend{Period: p, Months: []TrendMonth{}}
+	err = s.db.ReadTx(ctx, func(tx *db.Tx) error {
+		d, err := divisionIn(ctx, tx.Conn, pr, in.Division)
+		if err != nil {
+			return err
+		}
+		out.Division = DivisionRef{d.Code, d.Name, d.Level}
+		for _, m := range p.Months() {
+			ev := newEvaluator(ctx, tx.Conn, d.Path, m, s.today(), len(d.Path))
+			month := TrendMonth{Period: m, Figures: []TrendFigure{}}
+			for _, in := range selected(in.Indicators) {
+				f, err := ev.figure(in, "")
+				if err != nil {
+					return err
+				}
+				month.Figures = append(month.Figures, TrendFigure{Code: in.Code, Figure: f})
+			}
+			out.Months = append(out.Months, month)
+		}
+		return nil
+	})
+	return out, err
+}

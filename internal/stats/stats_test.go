@@ -391,3 +391,38 @@ func wantCode(t *testing.T, err error, code apperr.Code, field string) {
 		t.Fatalf("error %v, want %s on %q", err, code, field)
 	}
 }
+
+func TestTrendSumsToTheYear(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		seed(t, d)
+		svc := stats.NewService(d, func() time.Time { return today })
+		tr, err := svc.Trend(countyCtx(), stats.ReportInput{Period: "2026", Indicators: []string{"births", "population"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(tr.Months) != 12 {
+			t.Fatalf("%d months", len(tr.Months))
+		}
+		var births []int64
+		var sum int64
+		// Figures come in report order: population, then births.
+		for _, m := range tr.Months {
+			if m.Figures[0].Code != "population" || m.Figures[1].Code != "births" {
+				t.Fatalf("order %+v", m.Figures)
+			}
+			births = append(births, m.Figures[1].Num)
+			sum += m.Figures[1].Num
+		}
+		want := []int64{1, 1, 0, 0, 0, 0, 1, 0, 1, 0, 0, 1} // 15, 4, 7, 12, 17
+		if fmt.Sprint(births) != fmt.Sprint(want) || sum != 5 {
+			t.Errorf("births by month %v, want %v", births, want)
+		}
+		// Population at the end of March: the 11 of 2025-12-31, less 13
+		// (died 3 March), plus 15 and 4 born in January and February.
+		if got := tr.Months[2].Figures[0].Num; got != 12 {
+			t.Errorf("population at the end of March: %d, want 12", got)
+		}
+		_, err = svc.Trend(countyCtx(), stats.ReportInput{Period: "2026"})
+		wantCode(t, err, apperr.Invalid, "indicators")
+	})
+}
