@@ -36,7 +36,7 @@ func runReport(ctx context.Context, env *cliEnv, args []string) error {
 		return err
 	}
 	defer a.Close()
-	rep, err := stats.NewService(a.db, nil).Report(operatorCtx(ctx), stats.ReportInput{Division: *code, Period: *per,
+	rep, err := stats.NewService(a.db, a.journal, nil).Report(operatorCtx(ctx), stats.ReportInput{Division: *code, Period: *per,
 		Indicators: stats.ParseCodes(*list)})
 	if err != nil {
 		return err

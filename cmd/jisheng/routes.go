@@ -34,7 +34,7 @@ func routes(a *app) []httpx.Route {
 	sup := supply.NewHandlers(a.supply)
 	apt := appointment.NewHandlers(a.appoint)
 	ben := benefit.NewHandlers(a.benefit)
-	st := stats.NewHandlers(stats.NewService(a.db, nil))
+	st := stats.NewHandlers(stats.NewService(a.db, a.journal, nil))
 	const (
 		S  = httpx.Signed
 		P  = httpx.Public
@@ -55,6 +55,11 @@ func routes(a *app) []httpx.Route {
 		{Pattern: "GET /api/v1/stats/report", Perm: auth.PermStatsRead, Handler: st.Report, Summary: "统计报表：区划及其下级在某期间的全部指标（期间：2026、2026-03、2026-Q1、2026-H1、2026-SY）", Tag: "stats", Out: stats.Report{}, Query: []string{"division", "period", "indicators"}},
 		{Pattern: "GET /api/v1/stats/trend", Perm: auth.PermStatsRead, Handler: st.Trend, Summary: "逐月趋势：期间内每个月的指标值（1 至 6 项指标）", Tag: "stats", Out: stats.Trend{}, Query: []string{"division", "period", "indicators"}},
 		{Pattern: "GET /api/v1/stats/report/xlsx", Perm: auth.PermStatsRead, Handler: st.ReportXLSX, Summary: "统计报表 .xlsx（标题、填报单位、统计期间、填报日期）", Tag: "stats", Query: []string{"division", "period", "indicators"}},
+		{Pattern: "POST /api/v1/stats/filings", Perm: auth.PermStatsFile, Handler: st.Generate, Summary: "生成本级某期统计报表（报告期结束后；已上报或已接收的不能重新生成）", Tag: "stats", In: stats.FilingInput{}, Out: stats.Filing{}},
+		{Pattern: "GET /api/v1/stats/filings/{id}", Perm: auth.PermStatsRead, Handler: st.Filing, Summary: "上报报表（快照、状态和处理记录）", Tag: "stats", Out: stats.Filing{}},
+		{Pattern: "POST /api/v1/stats/filings/{id}/act", Perm: auth.PermStatsFile, Handler: st.Act, Summary: "报表处理：本级 review（审核）、submit（上报）；上一级 return（退回，须理由）、accept（接收后锁定）；须带 version", Tag: "stats", In: stats.ActInput{}, Out: stats.Filing{}},
+		{Pattern: "GET /api/v1/stats/filings/{id}/differences", Perm: auth.PermStatsRead, Handler: st.Differences, Summary: "按现有记录重算，与上报快照不一致的数字（快照不变）", Tag: "stats", Out: httpx.List[stats.Difference]{}},
+		{Pattern: "GET /api/v1/stats/board", Perm: auth.PermStatsRead, Handler: st.Board, Summary: "上报进度：本级及下级某期报表的状态、截止日期和是否逾期", Tag: "stats", Out: stats.Board{}, Query: []string{"division", "period"}},
 		{Pattern: "GET /api/v1/stats/records", Perm: auth.PermRegistryRead, Handler: st.Records, Summary: "某个数字背后的记录（已脱敏；条数等于该数字）", Tag: "stats", Out: stats.RecordPage{}, Query: []string{"indicator", "term", "division", "period", "by", "key", "at", "page", "size"}},
 		{Pattern: "GET /api/v1/stats/population", Perm: auth.PermStatsRead, Handler: reg.Population, Summary: "某日的户籍人口和居住人口（默认今天）", Tag: "events", Out: registry.Population{}, Query: []string{"division", "date"}},
 

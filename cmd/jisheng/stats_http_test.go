@@ -56,6 +56,37 @@ func TestStatsScenarios(t *testing.T) {
 			}},
 			{"an indicator the law no longer has", "county", "GET", "/api/v1/stats/report?period=2021&indicators=planned_birth_rate", nil, 400, nil},
 			{"a bad at", "county", "GET", "/api/v1/stats/records?indicator=birth_rate&term=den&period=2021&at=middle", nil, 400, nil},
+			{"leaders do not file", "viewer", "POST", "/api/v1/stats/filings", map[string]any{"period": "2026-10"}, 403, nil},
+			{"the village generates October", "villagea", "POST", "/api/v1/stats/filings", map[string]any{"period": "2026-10"}, 200, func(t *testing.T, b string) {
+				if !strings.Contains(b, `"status":"draft"`) || !strings.Contains(b, `"due_on":"2026-11-05"`) || !strings.Contains(b, `"report":{`) {
+					t.Errorf("generated: %.400s", b)
+				}
+			}},
+			{"another village reads it", "villageb", "GET", "/api/v1/stats/filings/1", nil, 404, nil},
+			{"another village reviews it", "villageb", "POST", "/api/v1/stats/filings/1/act", map[string]any{"action": "review", "version": 1}, 404, nil},
+			{"the village reviews", "villagea", "POST", "/api/v1/stats/filings/1/act", map[string]any{"action": "review", "version": 1}, 200, nil},
+			{"a stale version", "villagea", "POST", "/api/v1/stats/filings/1/act", map[string]any{"action": "submit", "version": 1}, 409, nil},
+			{"the village submits", "villagea", "POST", "/api/v1/stats/filings/1/act", map[string]any{"action": "submit", "version": 2}, 200, nil},
+			{"the township returns without a reason", "towna", "POST", "/api/v1/stats/filings/1/act", map[string]any{"action": "return", "version": 3}, 400, func(t *testing.T, b string) {
+				if !strings.Contains(b, `"field":"remark"`) {
+					t.Errorf("return: %s", b)
+				}
+			}},
+			{"the township accepts", "towna", "POST", "/api/v1/stats/filings/1/act", map[string]any{"action": "accept", "version": 3}, 200, func(t *testing.T, b string) {
+				if !strings.Contains(b, `"status":"accepted"`) {
+					t.Errorf("accept: %.300s", b)
+				}
+			}},
+			{"the township's board", "towna", "GET", "/api/v1/stats/board?period=2026-10", nil, 200, func(t *testing.T, b string) {
+				if !strings.Contains(b, `"division":"`+villageA+`"`) || !strings.Contains(b, `"filed":1`) {
+					t.Errorf("board: %.600s", b)
+				}
+			}},
+			{"nothing changed since", "towna", "GET", "/api/v1/stats/filings/1/differences", nil, 200, func(t *testing.T, b string) {
+				if !strings.Contains(b, `"total":0`) {
+					t.Errorf("differences: %.300s", b)
+				}
+			}},
 			{"the report as an official table", "county", "GET", "/api/v1/stats/report/xlsx?period=2021-SY", nil, 200, func(t *testing.T, b string) {
 				if !strings.HasPrefix(b, "PK") {
 					t.Errorf("xlsx: %.20q", b)

@@ -33,6 +33,7 @@ const (
 	PermSupplyManage   Permission = "supply.manage"   // contraceptive stock: receipts, issues, transfers, stock-takes
 	PermBenefitRead    Permission = "benefit.read"    // benefit programs, parameters and decisions
 	PermBenefitWrite   Permission = "benefit.write"   // attest facts and run eligibility for persons
+	PermStatsFile      Permission = "stats.file"      // generate, submit, return and accept period reports
 )
 
 // Roles lists every role in the order shown to users.
@@ -53,12 +54,12 @@ var roleNames = map[Role]string{
 // duty that needs it.
 var rolePerms = map[Role][]Permission{
 	RoleSysadmin: {PermStatsRead, PermUsersManage, PermAuditRead, PermDivisionManage},
-	RoleCounty: {PermStatsRead, PermRegistryRead, PermRegistryWrite, PermRegistryUnmask,
+	RoleCounty: {PermStatsRead, PermStatsFile, PermRegistryRead, PermRegistryWrite, PermRegistryUnmask,
 		PermUsersManage, PermAuditRead, PermDivisionManage, PermHealthRead, PermHealthWrite, PermSupplyManage,
 		PermBenefitRead, PermBenefitWrite},
-	RoleTownship: {PermStatsRead, PermRegistryRead, PermRegistryWrite, PermRegistryUnmask,
+	RoleTownship: {PermStatsRead, PermStatsFile, PermRegistryRead, PermRegistryWrite, PermRegistryUnmask,
 		PermHealthRead, PermHealthWrite, PermSupplyManage, PermBenefitRead, PermBenefitWrite},
-	RoleVillage: {PermStatsRead, PermRegistryRead, PermRegistryWrite, PermRegistryUnmask,
+	RoleVillage: {PermStatsRead, PermStatsFile, PermRegistryRead, PermRegistryWrite, PermRegistryUnmask,
 		PermHealthRead, PermHealthWrite, PermSupplyManage, PermBenefitRead, PermBenefitWrite},
 	RoleViewer: {PermStatsRead, PermRegistryRead, PermBenefitRead},
 }

@@ -73,3 +73,55 @@ func (h *Handlers) Records(w http.ResponseWriter, r *http.Request) {
 func reportFileName(rep Report) string {
 	return "统计报表_" + rep.Division.Name + "_" + rep.Period.Code
 }
+
+// Generate answers POST /stats/filings: the caller's own report for a period.
+func (h *Handlers) Generate(w http.ResponseWriter, r *http.Request) {
+	var in FilingInput
+	err := httpx.DecodeJSON(w, r, &in)
+	var f Filing
+	if err == nil {
+		f, err = h.svc.Generate(r.Context(), in)
+	}
+	httpx.Reply(w, r, http.StatusOK, f, err)
+}
+
+// Filing answers GET /stats/filings/{id} with the snapshot and steps.
+func (h *Handlers) Filing(w http.ResponseWriter, r *http.Request) {
+	id, err := httpx.PathID(r, "id")
+	var f Filing
+	if err == nil {
+		f, err = h.svc.Filing(r.Context(), id)
+	}
+	httpx.Reply(w, r, http.StatusOK, f, err)
+}
+
+// Act answers POST /stats/filings/{id}/act.
+func (h *Handlers) Act(w http.ResponseWriter, r *http.Request) {
+	id, err := httpx.PathID(r, "id")
+	var in ActInput
+	if err == nil {
+		err = httpx.DecodeJSON(w, r, &in)
+	}
+	var f Filing
+	if err == nil {
+		f, err = h.svc.Act(r.Context(), id, in)
+	}
+	httpx.Reply(w, r, http.StatusOK, f, err)
+}
+
+// Differences answers GET /stats/filings/{id}/differences.
+func (h *Handlers) Differences(w http.ResponseWriter, r *http.Request) {
+	id, err := httpx.PathID(r, "id")
+	var ds []Difference
+	if err == nil {
+		ds, err = h.svc.Differences(r.Context(), id)
+	}
+	httpx.Reply(w, r, http.StatusOK, httpx.List[Difference]{Items: ds, Total: len(ds)}, err)
+}
+
+// Board answers GET /stats/board?division=&period=.
+func (h *Handlers) Board(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	b, err := h.svc.Board(r.Context(), q.Get("division"), q.Get("period"))
+	httpx.Reply(w, r, http.StatusOK, b, err)
+}

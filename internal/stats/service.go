@@ -15,17 +15,18 @@ import (
 
 // Service computes reports and the records behind their figures.
 type Service struct {
-	db  *db.DB
-	now func() time.Time
+	db      *db.DB
+	journal *audit.Journal
+	now     func() time.Time
 }
 
 // NewService returns the statistics service; now is the clock (nil: the
-// system's).
-func NewService(d *db.DB, now func() time.Time) *Service {
+// system's). The journal records every step of a filed report.
+func NewService(d *db.DB, j *audit.Journal, now func() time.Time) *Service {
 	if now == nil {
 		now = time.Now
 	}
-	return &Service{db: d, now: now}
+	return &Service{db: d, journal: j, now: now}
 }
 
 func (s *Service) today() string { return s.now().In(audit.ChinaTime).Format(time.DateOnly) }

@@ -196,7 +196,8 @@ func seed(t *testing.T, d *db.DB) {
 	}
 }
 
-var today = time.Date(2026, 12, 20, 2, 0, 0, 0, time.UTC)
+// now is the fixture's clock, settable by a test that moves time on.
+var now = time.Date(2026, 12, 20, 2, 0, 0, 0, time.UTC)
 
 func countyCtx() context.Context { return testfix.Ctx(auth.RoleCounty, testfix.County) }
 
@@ -221,7 +222,7 @@ func val(f *float64) string {
 func TestIndicatorsByHand(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		seed(t, d)
-		svc := stats.NewService(d, func() time.Time { return today })
+		svc := newService(t, d)
 		rep, err := svc.Report(countyCtx(), stats.ReportInput{Period: "2026"})
 		if err != nil {
 			t.Fatal(err)
@@ -303,7 +304,7 @@ func TestIndicatorsByHand(t *testing.T) {
 func TestEveryFigureDrillsDown(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		seed(t, d)
-		svc := stats.NewService(d, func() time.Time { return today })
+		svc := newService(t, d)
 		for _, p := range []string{"2026", "2025", "2026-SY", "2026-Q3", "2026-12"} {
 			rep, err := svc.Report(countyCtx(), stats.ReportInput{Period: p})
 			if err != nil {
@@ -344,7 +345,7 @@ func TestEveryFigureDrillsDown(t *testing.T) {
 func TestPeriodsAndScope(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		seed(t, d)
-		svc := stats.NewService(d, func() time.Time { return today })
+		svc := newService(t, d)
 		// The statistical year 2026 runs 2025-10-01 to 2026-09-30: births
 		// 4, 7, 12, 15 (not 17, born 2026-12-31); deaths 13 and 14.
 		rep, err := svc.Report(countyCtx(), stats.ReportInput{Period: "2026-SY", Indicators: []string{"births", "deaths", "married_women_15_49"}})
@@ -395,7 +396,7 @@ func wantCode(t *testing.T, err error, code apperr.Code, field string) {
 func TestTrendSumsToTheYear(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		seed(t, d)
-		svc := stats.NewService(d, func() time.Time { return today })
+		svc := newService(t, d)
 		tr, err := svc.Trend(countyCtx(), stats.ReportInput{Period: "2026", Indicators: []string{"births", "population"}})
 		if err != nil {
 			t.Fatal(err)
@@ -425,4 +426,9 @@ func TestTrendSumsToTheYear(t *testing.T) {
 		_, err = svc.Trend(countyCtx(), stats.ReportInput{Period: "2026"})
 		wantCode(t, err, apperr.Invalid, "indicators")
 	})
+}
+
+func newService(t *testing.T, d *db.DB) *stats.Service {
+	_, j := testfix.Keys(t)
+	return stats.NewService(d, j, func() time.Time { return now })
 }
