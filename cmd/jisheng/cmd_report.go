@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"strings"
 
@@ -15,12 +16,12 @@ import (
 // runReport computes a statistics report from the command line, as JSON on
 // standard output or as the .xlsx table officers file.
 func runReport(ctx context.Context, env *cliEnv, args []string) error {
-	fs := newFlags(env, "report", "report --division 区划代码 --period 2025 [--format json|xlsx] [--out 文件] [--indicators a,b] [--db 数据库]")
+	fs := newFlags(env, "report", "report --division 区划代码 --period 2025 [--format json|xlsx|pdf] [--out 文件] [--indicators a,b] [--db 数据库]")
 	dsn, keyFile := dbFlags(fs)
 	code := fs.String("division", "", "区划代码（县、乡镇或村）")
 	per := fs.String("period", "", "统计期间：2026、2026-03、2026-Q1、2026-H1 或 2026-SY（统计年度）")
-	format := fs.String("format", "json", "输出格式：json 或 xlsx")
-	out := fs.String("out", "", "xlsx 文件路径（默认 统计报表_区划_期间.xlsx）")
+	format := fs.String("format", "json", "输出格式：json、xlsx 或 pdf")
+	out := fs.String("out", "", "xlsx 或 pdf 文件路径（默认 统计报表_区划_期间.xlsx 或 .pdf）")
 	list := fs.String("indicators", "", "只计算这些指标（逗号分隔，默认全部）")
 	if err := parse(fs, args); err != nil {
 		return err
@@ -28,8 +29,8 @@ func runReport(ctx context.Context, env *cliEnv, args []string) error {
 	if strings.TrimSpace(*code) == "" {
 		return &apperr.Error{Code: apperr.Invalid, Field: "division", Message: "请用 --division 指定区划代码"}
 	}
-	if *format != "json" && *format != "xlsx" {
-		return &apperr.Error{Code: apperr.Invalid, Field: "format", Message: "--format 应为 json 或 xlsx"}
+	if *format != "json" && *format != "xlsx" && *format != "pdf" {
+		return &apperr.Error{Code: apperr.Invalid, Field: "format", Message: "--format 应为 json、xlsx 或 pdf"}
 	}
 	a, err := openApp(ctx, *dsn, *keyFile)
 	if err != nil {
@@ -47,12 +48,16 @@ func runReport(ctx context.Context, env *cliEnv, args []string) error {
 		return enc.Encode(rep)
 	}
 	var buf bytes.Buffer
-	if err := stats.WriteXLSX(&buf, rep); err != nil {
+	write := stats.WriteXLSX
+	if *format == "pdf" {
+		write = func(w io.Writer, rep stats.Report) error { return stats.WriteReportPDF(w, rep, "") }
+	}
+	if err := write(&buf, rep); err != nil {
 		return err
 	}
 	path := *out
 	if path == "" {
-		path = "统计报表_" + rep.Division.Name + "_" + rep.Period.Code + ".xlsx"
+		path = "统计报表_" + rep.Division.Name + "_" + rep.Period.Code + "." + *format
 	}
 	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
 		return err

@@ -60,6 +60,8 @@ func routes(a *app) []httpx.Route {
 		{Pattern: "POST /api/v1/stats/filings/{id}/act", Perm: auth.PermStatsFile, Handler: st.Act, Summary: "报表处理：本级 review（审核）、submit（上报）；上一级 return（退回，须理由）、accept（接收后锁定）；须带 version", Tag: "stats", In: stats.ActInput{}, Out: stats.Filing{}},
 		{Pattern: "GET /api/v1/stats/filings/{id}/differences", Perm: auth.PermStatsRead, Handler: st.Differences, Summary: "按现有记录重算，与上报快照不一致的数字（快照不变）", Tag: "stats", Out: httpx.List[stats.Difference]{}},
 		{Pattern: "GET /api/v1/stats/board", Perm: auth.PermStatsRead, Handler: st.Board, Summary: "上报进度：本级及下级某期报表的状态、截止日期和是否逾期", Tag: "stats", Out: stats.Board{}, Query: []string{"division", "period"}},
+		{Pattern: "GET /api/v1/stats/report/pdf", Perm: auth.PermStatsRead, Handler: st.ReportPDF, Summary: "统计报表 PDF（打印用，中文字体）", Tag: "stats", Query: []string{"division", "period", "indicators"}},
+		{Pattern: "GET /api/v1/stats/filings/{id}/pdf", Perm: auth.PermStatsRead, Handler: st.FilingPDF, Summary: "上报报表快照 PDF（注明状态）", Tag: "stats"},
 		{Pattern: "GET /api/v1/stats/records", Perm: auth.PermRegistryRead, Handler: st.Records, Summary: "某个数字背后的记录（已脱敏；条数等于该数字）", Tag: "stats", Out: stats.RecordPage{}, Query: []string{"indicator", "term", "division", "period", "by", "key", "at", "page", "size"}},
 		{Pattern: "GET /api/v1/stats/population", Perm: auth.PermStatsRead, Handler: reg.Population, Summary: "某日的户籍人口和居住人口（默认今天）", Tag: "events", Out: registry.Population{}, Query: []string{"division", "date"}},
 

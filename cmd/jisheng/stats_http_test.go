@@ -87,6 +87,17 @@ func TestStatsScenarios(t *testing.T) {
 					t.Errorf("differences: %.300s", b)
 				}
 			}},
+			{"the report for printing", "county", "GET", "/api/v1/stats/report/pdf?period=2021", nil, 200, func(t *testing.T, b string) {
+				if !strings.HasPrefix(b, "%PDF-") {
+					t.Errorf("pdf: %.20q", b)
+				}
+			}},
+			{"the accepted filing for printing", "towna", "GET", "/api/v1/stats/filings/1/pdf", nil, 200, func(t *testing.T, b string) {
+				if !strings.HasPrefix(b, "%PDF-") {
+					t.Errorf("pdf: %.20q", b)
+				}
+			}},
+			{"another village prints it", "villageb", "GET", "/api/v1/stats/filings/1/pdf", nil, 404, nil},
 			{"the report as an official table", "county", "GET", "/api/v1/stats/report/xlsx?period=2021-SY", nil, 200, func(t *testing.T, b string) {
 				if !strings.HasPrefix(b, "PK") {
 					t.Errorf("xlsx: %.20q", b)
@@ -118,7 +129,7 @@ func TestReportCommand(t *testing.T) {
 		t.Fatalf("xlsx report: %v %v\n%s", err, rerr, out)
 	}
 	for _, bad := range [][]string{{"--period", "2025"}, {"--division", county, "--period", "2025-14"},
-		{"--division", county, "--period", "2025", "--format", "pdf"}} {
+		{"--division", county, "--period", "2025", "--format", "doc"}} {
 		if _, _, err := runCLI(t, "", append([]string{"report", "--db", dsn, "--key-file", key}, bad...)...); err == nil {
 			t.Errorf("report %v: no error", bad)
 		}

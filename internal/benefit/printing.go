@@ -12,12 +12,10 @@ import (
 // The printed documents are laid out on A4 with 20 mm margins; the text
 // matches the browser's print pages, so a village may print either.
 const (
-	marginX   = 20.0
-	rightX    = pdf.PageWidth - marginX
-	bottomY   = 270.0 // the table stops here; the page number sits below
-	rowHeight = 7.5
-	lineStep  = 4.6 // between the lines of a wrapped cell
-	qrModule  = 0.7 // mm: a 25–33 mm code, which a phone reads from a metre
+	marginX  = 20.0
+	rightX   = pdf.PageWidth - marginX
+	bottomY  = 270.0 // the table stops here; the page number sits below
+	qrModule = 0.7   // mm: a 25–33 mm code, which a phone reads from a metre
 )
 
 var (
@@ -130,20 +128,26 @@ func posterOfVillage(doc *pdf.Doc, p Posting, entries []PostingEntry, code qrcod
 	y = paragraph(page, y, fmt.Sprintf("公示期：%s 至 %s", p.StartsOn, p.EndsOn), false) + 2
 
 	cols := posterColumns(entries)
-	y = tableHeader(page, y, cols)
+	table := pdf.Table{X: marginX, Bottom: bottomY, Head: headStyle, Body: cellStyle, NewPage: func() (*pdf.Page, float64) {
+		next := doc.AddPage()
+		next.Text(marginX, 22, smallStyle, p.ProgramName+"公示（续）")
+		return next, 28
+	}}
+	rows := make([][]string, len(entries))
 	var total int64
-	for _, e := range entries {
-		if y+rowHeightOf(cols, e) > bottomY {
-			page = doc.AddPage()
-			page.Text(marginX, 22, smallStyle, p.ProgramName+"公示（续）")
-			y = tableHeader(page, 28, cols)
+	for i, e := range entries {
+		for _, c := range cols {
+			rows[i] = append(rows[i], c.value(e))
 		}
-		y = tableRow(page, y, cols, e)
 		total += e.AnnualFen
 	}
+	for _, c := range cols {
+		table.Columns = append(table.Columns, pdf.Column{Title: c.title, Width: c.width, Right: c.right})
+	}
+	page, y = table.Rows(page, table.Header(page, y), rows)
 	if len(entries) == 0 {
 		page.TextCentered(pdf.PageWidth/2, y+5, cellStyle, "名单为空")
-		y += rowHeight
+		y += 7.5
 		page.Line(marginX, y, rightX, y, 0.2)
 	}
 	// The closing block (total, how to object, QR code, signature) stays in
@@ -178,48 +182,6 @@ func paragraph(page *pdf.Page, y float64, text string, indent bool) float64 {
 		y += 7.5
 	}
 	return y
-}
-
-func tableHeader(page *pdf.Page, y float64, cols []column) float64 {
-	page.Line(marginX, y, rightX, y, 0.4)
-	y = cells(page, y, cols, headStyle, func(c column) string { return c.title })
-	page.Line(marginX, y, rightX, y, 0.3)
-	return y
-}
-
-// rowHeightOf is how tall a row is: a long cell wraps onto more lines.
-func rowHeightOf(cols []column, e PostingEntry) float64 {
-	lines := 1
-	for _, c := range cols {
-		lines = max(lines, len(pdf.Wrap(c.value(e), cellStyle.Size, c.width-3)))
-	}
-	return rowHeight + float64(lines-1)*lineStep
-}
-
-func tableRow(page *pdf.Page, y float64, cols []column, e PostingEntry) float64 {
-	y = cells(page, y, cols, cellStyle, func(c column) string { return c.value(e) })
-	page.Line(marginX, y, rightX, y, 0.1)
-	return y
-}
-
-// cells sets one row, wrapping each cell within its column so a long
-// category never runs into the next column, and answers the row's foot.
-func cells(page *pdf.Page, y float64, cols []column, st pdf.Style, text func(column) string) float64 {
-	x, lines := marginX, 1
-	for _, c := range cols {
-		wrapped := pdf.Wrap(text(c), st.Size, c.width-3)
-		for i, line := range wrapped {
-			baseline := y + 5.2 + float64(i)*lineStep
-			if c.right {
-				page.TextRight(x+c.width-2, baseline, st, line)
-			} else {
-				page.Text(x+1.5, baseline, st, line)
-			}
-		}
-		lines = max(lines, len(wrapped))
-		x += c.width
-	}
-	return y + rowHeight + float64(lines-1)*lineStep
 }
 
 // numberPages writes "第 i 页 共 n 页" on the pages from first on.

@@ -2,11 +2,17 @@ package stats
 
 import (
 	"bytes"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/xuri/excelize/v2"
 
 	"jisheng/internal/period"
+	"jisheng/internal/testfix"
 )
 
 func TestWriteXLSXLaysOutAnOfficialTable(t *testing.T) {
@@ -52,5 +58,67 @@ func TestWriteXLSXLaysOutAnOfficialTable(t *testing.T) {
 	}
 	if merged, _ := f.GetMergeCells("统计报表"); len(merged) != 1 || merged[0].GetStartAxis() != "A1" || merged[0].GetEndAxis() != "F1" {
 		t.Errorf("title merge: %v", merged)
+	}
+}
+
+func TestReportPDF(t *testing.T) {
+	tool := testfix.Tool(t, "pdftotext", "poppler-utils poppler-data")
+	p, _ := period.Parse("2026")
+	births, _ := IndicatorOf("births")
+	rate, _ := IndicatorOf("contraceptive_rate")
+	amount, _ := IndicatorOf("benefit_amount")
+	rep := Report{Division: DivisionRef{"341523", "舒城县", 3}, Period: p, Today: "2027-01-03"}
+	v := func(f float64) *float64 { return &f }
+	rows := []Row{
+		{Indicator: births, Figure: Figure{Num: 12345, Value: v(12345)}},
+		{Indicator: rate, Figure: Figure{Num: 1, Value: v(50)}},
+		{Indicator: amount, Figure: Figure{Num: 123456789, Value: v(1234567.89)}},
+	}
+	for i := 0; i < 5; i++ {
+		rep.Children = append(rep.Children, DivisionRef{fmt.Sprint(341523100 + i), fmt.Sprintf("乡镇%d", i+1), 4})
+		for r := range rows {
+			rows[r].Children = append(rows[r].Children, ChildFigure{fmt.Sprint(341523100 + i), Figure{Num: int64(i), Value: v(float64(i))}})
+		}
+	}
+	rows[1].Children[4].Value = nil
+	rep.Rows = rows
+	var buf bytes.Buffer
+	if err := WriteReportPDF(&buf, rep, "报表状态：已接收（第 8 版）"); err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(t.TempDir(), "r.pdf")
+	if err := os.WriteFile(file, buf.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command(tool, "-layout", file, "-").CombinedOutput()
+	if err != nil {
+		t.Fatalf("pdftotext: %v %s", err, out)
+	}
+	pages := strings.Split(string(out), "\f")
+	// Panel 1 (total and 乡镇1–3) on page 1, panel 2 (乡镇4–5) on page 2.
+	if len(pages) != 3 {
+		t.Fatalf("%d pages:\n%s", len(pages)-1, out)
+	}
+	for _, want := range []string{"舒城县人口和计划生育服务统计报表", "统计期间：2026年（2026-01-01 至 2026-12-31）",
+		"报表状态：已接收（第 8 版）", "【出生与婚姻】", "出生人数", "12,345", "50.00", "1,234,567.89", "乡镇1", "乡镇3", "第 1 页 共 2 页"} {
+		if !strings.Contains(pages[0], want) {
+			t.Errorf("page 1 lacks %q", want)
+		}
+	}
+	for _, want := range []string{"乡镇4", "乡镇5", "—", "第 2 页 共 2 页"} {
+		if !strings.Contains(pages[1], want) {
+			t.Errorf("page 2 lacks %q:\n%s", want, pages[1])
+		}
+	}
+	if strings.Contains(pages[0], "乡镇4") {
+		t.Error("乡镇4 is on the first panel")
+	}
+}
+
+func TestChildPanels(t *testing.T) {
+	for n, want := range map[int]string{0: "[[]]", 3: "[[0 1 2]]", 4: "[[0 1 2] [3]]", 8: "[[0 1 2] [3 4 5 6] [7]]"} {
+		if got := fmt.Sprint(childPanels(n)); got != want {
+			t.Errorf("childPanels(%d) = %s, want %s", n, got, want)
+		}
 	}
 }

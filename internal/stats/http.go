@@ -3,6 +3,7 @@ package stats
 import (
 	"bytes"
 	"net/http"
+	"strconv"
 
 	"jisheng/internal/apperr"
 	"jisheng/internal/httpx"
@@ -124,4 +125,49 @@ func (h *Handlers) Board(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	b, err := h.svc.Board(r.Context(), q.Get("division"), q.Get("period"))
 	httpx.Reply(w, r, http.StatusOK, b, err)
+}
+
+// ReportPDF answers GET /stats/report/pdf with the report for printing.
+func (h *Handlers) ReportPDF(w http.ResponseWriter, r *http.Request) {
+	rep, err := h.svc.Report(r.Context(), reportInput(r))
+	h.sendPDF(w, r, rep, "", err)
+}
+
+// FilingPDF answers GET /stats/filings/{id}/pdf: the snapshot as filed,
+// with where it stands.
+func (h *Handlers) FilingPDF(w http.ResponseWriter, r *http.Request) {
+	id, err := httpx.PathID(r, "id")
+	var f Filing
+	if err == nil {
+		f, err = h.svc.Filing(r.Context(), id)
+	}
+	if err != nil {
+		httpx.WriteError(w, r, err)
+		return
+	}
+	h.sendPDF(w, r, *f.Report, filingStamp(f), nil)
+}
+
+// filingStamp says where a filing stands, as printed on it.
+func filingStamp(f Filing) string {
+	s := "报表状态：" + f.StatusName + "（第 " + strconv.Itoa(f.Version) + " 版）"
+	switch {
+	case f.DecidedAt != "":
+		s += "，" + chinaDate(f.DecidedAt) + " 由 " + f.DecidedBy + " 处理"
+	case f.SubmittedAt != "":
+		s += "，" + chinaDate(f.SubmittedAt) + " 由 " + f.SubmittedBy + " 上报"
+	}
+	return s
+}
+
+func (h *Handlers) sendPDF(w http.ResponseWriter, r *http.Request, rep Report, stamp string, err error) {
+	var buf bytes.Buffer
+	if err == nil {
+		err = WriteReportPDF(&buf, rep, stamp)
+	}
+	if err != nil {
+		httpx.WriteError(w, r, err)
+		return
+	}
+	httpx.SendFile(w, "application/pdf", sheet.Disposition(reportFileName(rep)+".pdf"), buf.Bytes())
 }
