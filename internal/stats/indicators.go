@@ -64,7 +64,7 @@ var (
 var women15to49 = Filter{AgeFrom: age(15), AgeTo: age(49)}
 
 // Groups in the order reports show them.
-var groups = []string{"人口", "出生与婚姻", "避孕节育", "孕产与优生", "妇女病筛查", "随访服务", "奖励扶助"}
+var groups = []string{"人口", "出生与婚姻", "避孕节育", "孕产与优生", "妇女病筛查", "随访服务", "奖励扶助", "数据质量"}
 
 var indicators = []Indicator{
 	{Code: "population", Name: "户籍人口（期末）", Group: "人口", Unit: "人", Formula: "期末在册且存活的户籍人口",
@@ -141,6 +141,12 @@ var indicators = []Indicator{
 		NumTerm: Term{Source: "benefit_paid"}, By: []string{"code"}},
 	{Code: "benefit_amount", Name: "待遇发放金额", Group: "奖励扶助", Unit: "元", Formula: "发放成功的金额合计",
 		NumTerm: Term{Source: "benefit_paid", Sum: true}, By: []string{"code"}},
+	{Code: "dq_coverage", Name: "信息完整率", Group: "数据质量", Unit: "%", Formula: "必填项齐全的人员记录 ÷ 人员记录 × 100%（当前数据，与数据质量页一致）",
+		NumTerm: Term{Source: "dq_records", Filters: Filter{Codes: []string{"complete"}}}, DenTerm: &Term{Source: "dq_records"},
+		Scale: 100, Decimals: 2},
+	{Code: "dq_id_accuracy", Name: "身份证号准确率", Group: "数据质量", Unit: "%", Formula: "有效身份证号 ÷ 有身份证号的记录 × 100%（当前数据）",
+		NumTerm: Term{Source: "dq_ids", Filters: Filter{Codes: []string{"valid"}}}, DenTerm: &Term{Source: "dq_ids"},
+		Scale: 100, Decimals: 2},
 }
 
 // IndicatorOf finds an indicator by code.

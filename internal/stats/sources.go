@@ -144,6 +144,17 @@ var sources = []Source{
 		COALESCE(v.lapsed_on, '') || '|' || v.program || '|' || v.kind AS code, 0 AS urban, 0 AS amount
 		FROM health_visits v JOIN persons p ON p.id = v.person_id
 		WHERE v.due_on >= {from} AND v.due_on <= {to} AND {area:v.division_path}`},
+	{Code: "dq_records", Name: "人员记录（当前）", Kind: Stock, Codes: []CodeName{{"complete", "必填项齐全"}, {"incomplete", "缺必填项"}},
+		SQL: `SELECT p.id AS id, p.id AS person_id, p.reg_path AS path, '' AS on_date, p.sex AS sex, p.birth_date AS birth_date,
+		CASE WHEN EXISTS (SELECT 1 FROM dq_findings f WHERE f.entity = 'person' AND f.entity_id = p.id
+			AND f.rule IN ('missing_id', 'missing_fields')) THEN 'incomplete' ELSE 'complete' END AS code,
+		` + urbanOfPerson + ` AS urban, 0 AS amount FROM persons p WHERE {area:p.reg_path}`},
+	{Code: "dq_ids", Name: "有身份证号的人员记录（当前）", Kind: Stock, Codes: []CodeName{{"valid", "身份证号有效"}, {"invalid", "身份证号无效"}},
+		SQL: `SELECT p.id AS id, p.id AS person_id, p.reg_path AS path, '' AS on_date, p.sex AS sex, p.birth_date AS birth_date,
+		CASE WHEN EXISTS (SELECT 1 FROM dq_findings f WHERE f.entity = 'person' AND f.entity_id = p.id AND f.rule = 'id_invalid')
+			THEN 'invalid' ELSE 'valid' END AS code, ` + urbanOfPerson + ` AS urban, 0 AS amount
+		FROM persons p WHERE {area:p.reg_path} AND NOT EXISTS (SELECT 1 FROM dq_findings f WHERE f.entity = 'person'
+			AND f.entity_id = p.id AND f.rule = 'missing_id')`},
 	{Code: "benefit_paid", Name: "奖励扶助等待遇发放", Kind: Flow, Codes: benefitCodes,
 		SQL: `SELECT l.id AS id, k.person_id AS person_id, l.division_path AS path, y.period_to AS on_date, p.sex AS sex,
 		p.birth_date AS birth_date, y.program AS code, 0 AS urban, l.amount_fen AS amount

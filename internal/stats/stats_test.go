@@ -12,6 +12,8 @@ import (
 	"jisheng/internal/db"
 	"jisheng/internal/db/dbtest"
 	"jisheng/internal/health"
+	"jisheng/internal/idno"
+	"jisheng/internal/quality"
 	"jisheng/internal/stats"
 	"jisheng/internal/testfix"
 )
@@ -431,4 +433,60 @@ func TestTrendSumsToTheYear(t *testing.T) {
 func newService(t *testing.T, d *db.DB) *stats.Service {
 	_, j := testfix.Keys(t)
 	return stats.NewService(d, j, func() time.Time { return now })
+}
+
+// TestDataQualityAgreesWithTheQualityPage computes the data-quality
+// findings of the fixture and compares the two indicators with the
+// figures the data-quality page shows, for the county and each township.
+func TestDataQualityAgreesWithTheQualityPage(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		seed(t, d)
+		k, j := testfix.Keys(t)
+		// Persons 1, 2 and 5 get valid ID numbers and every required field;
+		// 6 an ID number whose check character is wrong.
+		ids := map[int64]string{1: idno.Generate(testfix.County, "1995-03-10", 22), 2: idno.Generate(testfix.County, "1993-01-01", 31),
+			5: idno.Generate(testfix.County, "1980-06-15", 42)}
+		bad := idno.Generate(testfix.County, "1978-03-03", 51)
+		ids[6] = bad[:17] + map[bool]string{true: "0", false: "1"}[bad[17] != '0']
+		if err := d.Tx(context.Background(), func(tx *db.Tx) error {
+			for id, number := range ids {
+				enc, err := k.Encrypt("id_number", number)
+				if err != nil {
+					return err
+				}
+				if _, err := tx.Exec(context.Background(), `UPDATE persons SET id_enc = ?, id_bidx = ?, ethnicity = '汉族',
+					marital_status = COALESCE(marital_status, 'first_married') WHERE id = ?`, enc, k.BlindIndex("id_number", number), id); err != nil {
+					return err
+				}
+			}
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		dq := quality.NewService(d, j, k, func() time.Time { return now })
+		if _, err := dq.Recompute(countyCtx(), nil); err != nil {
+			t.Fatal(err)
+		}
+		page, err := dq.Summary(countyCtx(), "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		rep, err := newService(t, d).Report(countyCtx(), stats.ReportInput{Period: "2026", Indicators: []string{"dq_coverage", "dq_id_accuracy"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		cov, acc := rowOf(t, rep, "dq_coverage"), rowOf(t, rep, "dq_id_accuracy")
+		if int(cov.Num) != page.Complete || int(*cov.Den) != page.Records || int(acc.Num) != page.ValidID || int(*acc.Den) != page.WithID {
+			t.Errorf("stats %d/%d, %d/%d; quality page %d/%d, %d/%d", cov.Num, *cov.Den, acc.Num, *acc.Den,
+				page.Complete, page.Records, page.ValidID, page.WithID)
+		}
+		if page.Records != 18 || page.WithID != 4 || page.ValidID != 3 || page.Complete != 4 {
+			t.Errorf("quality page %+v, want 18 records, 4 with an ID, 3 valid, 4 complete (a wrong ID is still there)", page.Metrics)
+		}
+		for i, c := range page.Children {
+			if int(cov.Children[i].Num) != c.Complete || int(*cov.Children[i].Den) != c.Records {
+				t.Errorf("%s: stats %+v, page %+v", c.Code, cov.Children[i], c.Metrics)
+			}
+		}
+	})
 }
