@@ -60,6 +60,10 @@ func bandCase(date string) (string, []any) {
 // countCube counts a source over a in SQL, or in Go for a source whose
 // code is classified in Go.
 func countCube(ctx context.Context, c db.Conn, s Source, a at, keyLen int) (cube, error) {
+	if s.aggregate != "" {
+		a.keyLen = keyLen
+		return countAggregate(ctx, c, s, a)
+	}
 	src := s.bind(a)
 	band, bandArgs := bandCase(ageDate(s, a))
 	args := append([]any{keyLen}, bandArgs...)
@@ -93,6 +97,32 @@ func countCube(ctx context.Context, c db.Conn, s Source, a at, keyLen int) (cube
 		key := cell{sex: sex, code: code, urban: urban == 1, band: b}
 		old := cells[key]
 		cells[key] = tally{old.n + t.n, old.amount + t.amount}
+	}
+	return out, apperr.Wrap(rows.Err(), "count "+s.Code)
+}
+
+// countAggregate reads a source's counts by division key and code from
+// its aggregate SQL.
+func countAggregate(ctx context.Context, c db.Conn, s Source, a at) (cube, error) {
+	b := s.bindAggregate(a)
+	rows, err := c.Query(ctx, b.sql, b.args...)
+	if err != nil {
+		return nil, apperr.Wrap(err, "count "+s.Code)
+	}
+	defer rows.Close()
+	out := cube{}
+	for rows.Next() {
+		var k, code string
+		var n int64
+		if err := rows.Scan(&k, &code, &n); err != nil {
+			return nil, apperr.Wrap(err, "scan "+s.Code)
+		}
+		if out[k] == nil {
+			out[k] = map[cell]tally{}
+		}
+		key := cell{code: code, band: -1}
+		t := out[k][key]
+		out[k][key] = tally{n: t.n + n}
 	}
 	return out, apperr.Wrap(rows.Err(), "count "+s.Code)
 }

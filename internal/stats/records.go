@@ -87,16 +87,10 @@ func (s *Service) Records(ctx context.Context, q RecordQuery) (RecordPage, error
 			return err
 		}
 		a.area = d.Path
-		rows, err := listRows(ctx, tx.Conn, src, a, f)
+		out.Items, out.Total, out.AmountFen, err = listRows(ctx, tx.Conn, src, a, f, q.Page, q.Size)
 		if err != nil {
 			return err
 		}
-		out.Total = len(rows)
-		for _, r := range rows {
-			out.AmountFen += r.Amount
-		}
-		from := min(max(q.Page-1, 0)*q.Size, len(rows))
-		out.Items = rows[from:min(from+q.Size, len(rows))]
 		return labelRecords(ctx, tx.Conn, src, out.Items)
 	})
 	return out, err
@@ -146,12 +140,45 @@ func narrowToPart(in Indicator, t Term, by, key string) (Filter, error) {
 	return Filter{}, apperr.InvalidField("key", "没有这一分组："+key)
 }
 
-// listRows reads a source's rows under a filter, in division and date
-// order, with the person's name and masked ID. The filter is the one the
-// figure's count used (age groups by the same dates), so the list's length
-// is the figure.
-func listRows(ctx context.Context, c db.Conn, s Source, a at, f Filter) ([]Record, error) {
+// listRows reads one page of a source's rows under a filter, in division
+// and date order, with the person's name and masked ID, and the count (and
+// amount) of them all. The filter is the one the figure's count used (age
+// groups by the same dates), so the count is the figure.
+func listRows(ctx context.Context, c db.Conn, s Source, a at, f Filter, page, size int) ([]Record, int, int64, error) {
 	src := s.bind(a)
+	where, args := rowFilter(s, a, f)
+	args = append(src.args, args...)
+	offset := max(page-1, 0) * size
+	if s.classify != nil {
+		// Classified in Go: read them all (a period's visits), then page.
+		all, err := readRecords(ctx, c, s, a, `SELECT `+recordColumns+` FROM (`+src.sql+`) r JOIN persons p ON p.id = r.person_id
+			WHERE `+where+` ORDER BY r.path, r.on_date, r.id`, args, f.Codes)
+		if err != nil {
+			return nil, 0, 0, err
+		}
+		var amount int64
+		for _, r := range all {
+			amount += r.Amount
+		}
+		from := min(offset, len(all))
+		return all[from:min(from+size, len(all))], len(all), amount, nil
+	}
+	var total int
+	var amount int64
+	if err := c.QueryRow(ctx, `SELECT COUNT(*), CAST(COALESCE(SUM(r.amount), 0) AS BIGINT) FROM (`+src.sql+`) r WHERE `+where,
+		args...).Scan(&total, &amount); err != nil {
+		return nil, 0, 0, apperr.Wrap(err, "count records of "+s.Code)
+	}
+	items, err := readRecords(ctx, c, s, a, `SELECT `+recordColumns+` FROM (`+src.sql+`) r JOIN persons p ON p.id = r.person_id
+		WHERE `+where+` ORDER BY r.path, r.on_date, r.id LIMIT ? OFFSET ?`, append(args, size, offset), nil)
+	return items, total, amount, err
+}
+
+const recordColumns = `r.id, r.person_id, p.name, COALESCE(p.id_mask, ''), r.sex, COALESCE(r.birth_date, ''),
+	r.on_date, COALESCE(r.code, ''), r.path, r.amount`
+
+// rowFilter is a filter as SQL over a source's rows r.
+func rowFilter(s Source, a at, f Filter) (string, []any) {
 	conds, args := []string{"1 = 1"}, []any{}
 	if f.Sex != "" {
 		conds, args = append(conds, "r.sex = ?"), append(args, f.Sex)
@@ -182,10 +209,13 @@ func listRows(ctx context.Context, c db.Conn, s Source, a at, f Filter) ([]Recor
 			args = append(args, code)
 		}
 	}
-	rows, err := c.Query(ctx, `SELECT r.id, r.person_id, p.name, COALESCE(p.id_mask, ''), r.sex, COALESCE(r.birth_date, ''),
-		r.on_date, COALESCE(r.code, ''), r.path, r.amount
-		FROM (`+src.sql+`) r JOIN persons p ON p.id = r.person_id WHERE `+strings.Join(conds, " AND ")+`
-		ORDER BY r.path, r.on_date, r.id`, append(src.args, args...)...)
+	return strings.Join(conds, " AND "), args
+}
+
+// readRecords runs a record query; a classified source's rows get their
+// code in Go and only those with one of codes (if any) are kept.
+func readRecords(ctx context.Context, c db.Conn, s Source, a at, q string, args []any, codes []string) ([]Record, error) {
+	rows, err := c.Query(ctx, q, args...)
 	if err != nil {
 		return nil, apperr.Wrap(err, "records of "+s.Code)
 	}
@@ -199,7 +229,7 @@ func listRows(ctx context.Context, c db.Conn, s Source, a at, f Filter) ([]Recor
 		}
 		if s.classify != nil {
 			r.Code = s.classify(r.Code, a.today)
-			if len(f.Codes) > 0 && !contains(f.Codes, r.Code) {
+			if len(codes) > 0 && !contains(codes, r.Code) {
 				continue
 			}
 		}

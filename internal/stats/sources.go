@@ -41,6 +41,11 @@ type Source struct {
 	// "code" (follow-up timeliness needs date arithmetic neither engine
 	// writes alike); such sources are counted in Go, not in SQL.
 	classify func(raw, today string) string
+	// aggregate, where set, counts the source from count tables kept in
+	// the transaction of every change (k, code, n), instead of reading
+	// every row: the data-quality sources over a million persons. Its
+	// indicators filter by code only; the rows (SQL) stay the drill-down.
+	aggregate string
 }
 
 // CodeName is a value of a source's code column with its label.
@@ -144,12 +149,17 @@ var sources = []Source{
 		COALESCE(v.lapsed_on, '') || '|' || v.program || '|' || v.kind AS code, 0 AS urban, 0 AS amount
 		FROM health_visits v JOIN persons p ON p.id = v.person_id
 		WHERE v.due_on >= {from} AND v.due_on <= {to} AND {area:v.division_path}`},
-	{Code: "dq_records", Name: "人员记录（当前）", Kind: Stock, Codes: []CodeName{{"complete", "必填项齐全"}, {"incomplete", "缺必填项"}},
+	{Code: "dq_records", Name: "人员记录（当前）", Kind: Stock, aggregate: `SELECT r.k, 'complete', r.n - COALESCE(i.n, 0)
+		FROM (` + recordCounts + `) r LEFT JOIN (` + tallyCounts("incomplete") + `) i ON i.k = r.k
+		UNION ALL ` + tallyCounts("incomplete"), Codes: []CodeName{{"complete", "必填项齐全"}, {"incomplete", "缺必填项"}},
 		SQL: `SELECT p.id AS id, p.id AS person_id, p.reg_path AS path, '' AS on_date, p.sex AS sex, p.birth_date AS birth_date,
 		CASE WHEN EXISTS (SELECT 1 FROM dq_findings f WHERE f.entity = 'person' AND f.entity_id = p.id
 			AND f.rule IN ('missing_id', 'missing_fields')) THEN 'incomplete' ELSE 'complete' END AS code,
 		` + urbanOfPerson + ` AS urban, 0 AS amount FROM persons p WHERE {area:p.reg_path}`},
-	{Code: "dq_ids", Name: "有身份证号的人员记录（当前）", Kind: Stock, Codes: []CodeName{{"valid", "身份证号有效"}, {"invalid", "身份证号无效"}},
+	{Code: "dq_ids", Name: "有身份证号的人员记录（当前）", Kind: Stock, aggregate: `SELECT r.k, 'valid',
+		r.n - COALESCE(m.n, 0) - COALESCE(v.n, 0) FROM (` + recordCounts + `) r LEFT JOIN (` + tallyCounts("missing_id") + `) m
+		ON m.k = r.k LEFT JOIN (` + tallyCounts("id_invalid") + `) v ON v.k = r.k
+		UNION ALL ` + tallyCounts("id_invalid"), Codes: []CodeName{{"valid", "身份证号有效"}, {"invalid", "身份证号无效"}},
 		SQL: `SELECT p.id AS id, p.id AS person_id, p.reg_path AS path, '' AS on_date, p.sex AS sex, p.birth_date AS birth_date,
 		CASE WHEN EXISTS (SELECT 1 FROM dq_findings f WHERE f.entity = 'person' AND f.entity_id = p.id AND f.rule = 'id_invalid')
 			THEN 'invalid' ELSE 'valid' END AS code, ` + urbanOfPerson + ` AS urban, 0 AS amount
@@ -161,6 +171,17 @@ var sources = []Source{
 		FROM benefit_payroll_lines l JOIN benefit_cycles y ON y.id = l.cycle_id
 		JOIN benefit_candidates k ON k.id = l.candidate_id JOIN persons p ON p.id = k.person_id
 		WHERE l.status = 'paid' AND y.period_from >= {from} AND y.period_to <= {to} AND {area:l.division_path}`},
+}
+
+// recordCounts are the persons registered in the area by division key,
+// from the counts the registry keeps (person_counts).
+const recordCounts = `SELECT substr(reg_path, 1, {keylen}) AS k, SUM(n) AS n FROM person_counts WHERE {area:reg_path} GROUP BY 1`
+
+// tallyCounts are a data-quality tally (a rule's open findings, or
+// "incomplete") by division key, from dq_counts.
+func tallyCounts(tally string) string {
+	return `SELECT substr(division_path, 1, {keylen}) AS k, '` + tally + `' AS code, SUM(n) AS n FROM dq_counts
+		WHERE tally = '` + tally + `' AND {area:division_path} GROUP BY 1`
 }
 
 var methodCodes = []CodeName{{"iud", "宫内节育器"}, {"female_sterilisation", "女性绝育"}, {"male_sterilisation", "男性绝育"},
@@ -211,13 +232,18 @@ type bound struct {
 // stocks, the area and today's date.
 type at struct {
 	from, to, date, today, area string
+	keyLen                      int
 }
 
 // bind replaces the tokens of a source's SQL.
-func (s Source) bind(a at) bound {
+func (s Source) bind(a at) bound { return bindSQL(s.Code, s.SQL, a) }
+
+// bindAggregate is bind for the source's aggregate SQL.
+func (s Source) bindAggregate(a at) bound { return bindSQL(s.Code, s.aggregate, a) }
+
+func bindSQL(code, q string, a at) bound {
 	var b bound
 	var out strings.Builder
-	q := s.SQL
 	for {
 		i := strings.IndexByte(q, '{')
 		if i < 0 {
@@ -241,12 +267,15 @@ func (s Source) bind(a at) bound {
 		case token == "today":
 			out.WriteString("?")
 			b.args = append(b.args, a.today)
+		case token == "keylen":
+			out.WriteString("?")
+			b.args = append(b.args, a.keyLen)
 		case strings.HasPrefix(token, "area:"):
 			cond, args := db.Subtree(token[len("area:"):], a.area)
 			out.WriteString(cond)
 			b.args = append(b.args, args...)
 		default:
-			panic("stats: unknown token {" + token + "} in source " + s.Code)
+			panic("stats: unknown token {" + token + "} in source " + code)
 		}
 	}
 	b.sql = out.String()
