@@ -385,8 +385,11 @@ func (d *DB) Analyze(ctx context.Context) error {
 // without range statistics, so a query that knows which index is selective
 // hides the others this way (unary + costs nothing there); PostgreSQL plans
 // from statistics and gets the column unchanged.
-func (c Conn) Unindexed(col string) string {
-	if c.dialect == SQLite {
+func (c Conn) Unindexed(col string) string { return Unindexed(c.dialect, col) }
+
+// Unindexed is Conn.Unindexed for SQL built before a connection is at hand.
+func Unindexed(d Dialect, col string) string {
+	if d == SQLite {
 		return "+" + col
 	}
 	return col

@@ -330,7 +330,7 @@ func (ev *evaluator) cubeAt(source, date string) (cube, error) {
 	if !ok {
 		return nil, fmt.Errorf("stats: unknown source %q", source)
 	}
-	a := at{from: ev.period.From, to: ev.period.To, date: date, today: ev.today, area: ev.area}
+	a := at{from: ev.period.From, to: ev.period.To, date: date, today: ev.today, area: ev.area, dialect: ev.c.Dialect()}
 	key := source + "@" + a.from + "/" + a.to
 	if s.Kind == Stock {
 		key = source + "@" + date

@@ -86,7 +86,7 @@ func (s *Service) Records(ctx context.Context, q RecordQuery) (RecordPage, error
 		if err != nil {
 			return err
 		}
-		a.area = d.Path
+		a.area, a.dialect = d.Path, tx.Conn.Dialect()
 		out.Items, out.Total, out.AmountFen, err = listRows(ctx, tx.Conn, src, a, f, q.Page, q.Size)
 		if err != nil {
 			return err

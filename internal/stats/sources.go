@@ -97,8 +97,8 @@ var sexCodes = []CodeName{{"male", "男"}, {"female", "女"}}
 var sources = []Source{
 	{Code: "population", Name: "户籍人口", Kind: Stock, SQL: `SELECT p.id AS id, p.id AS person_id, p.reg_path AS path,
 		'' AS on_date, p.sex AS sex, p.birth_date AS birth_date, '' AS code, ` + urbanOfPerson + ` AS urban, 0 AS amount
-		FROM persons p WHERE {area:p.reg_path} AND (p.birth_date IS NULL OR p.birth_date <= {date})
-		AND (p.status = 'alive' OR (p.status = 'deceased' AND p.death_date > {date}))
+		FROM persons p WHERE {area:p.reg_path} AND (p.birth_date IS NULL OR {noindex:p.birth_date} <= {date})
+		AND (p.status = 'alive' OR (p.status = 'deceased' AND {noindex:p.death_date} > {date}))
 		AND NOT EXISTS (SELECT 1 FROM person_spans x WHERE x.person_id = p.id)
 		UNION ALL
 		SELECT p.id, p.id, s.reg_path, '', s.sex, p.birth_date, '', ` + urbanOfPerson + `, 0
@@ -123,13 +123,13 @@ var sources = []Source{
 	{Code: "married_women", Name: "已婚妇女", Kind: Stock, SQL: `SELECT p.id AS id, p.id AS person_id, p.reg_path AS path,
 		'' AS on_date, p.sex AS sex, p.birth_date AS birth_date, '' AS code, ` + urbanOfPerson + ` AS urban, 0 AS amount
 		FROM persons p WHERE p.sex = 'female' AND p.marital_status IN ('first_married', 'remarried') AND p.status = 'alive'
-		AND p.birth_date <= {date} AND {area:p.reg_path}`},
+		AND {noindex:p.birth_date} <= {date} AND {area:p.reg_path}`},
 	{Code: "contraceptive_users", Name: "落实避孕措施的已婚妇女", Kind: Stock, Codes: methodCodes,
 		SQL: `SELECT * FROM (SELECT p.id AS id, p.id AS person_id, p.reg_path AS path, '' AS on_date, p.sex AS sex,
 		p.birth_date AS birth_date, COALESCE(` + methodAt("p.id") + `, ` + methodAt("p.spouse_id") + `) AS code,
 		` + urbanOfPerson + ` AS urban, 0 AS amount
 		FROM persons p WHERE p.sex = 'female' AND p.marital_status IN ('first_married', 'remarried') AND p.status = 'alive'
-		AND p.birth_date <= {date} AND {area:p.reg_path}) w WHERE w.code IS NOT NULL`},
+		AND {noindex:p.birth_date} <= {date} AND {area:p.reg_path}) w WHERE w.code IS NOT NULL`},
 	stepSource("procedures", "计划生育手术", health.PostOp, "procedure", options(health.ProcedureTypes)),
 	stepSource("prepreg_enrolled", "孕前优生登记（计划怀孕夫妇）", health.PrePreg, "enrolled", nil),
 	stepSource("prepreg_examined", "孕前优生检查", health.PrePreg, "examined", nil),
@@ -233,6 +233,7 @@ type bound struct {
 type at struct {
 	from, to, date, today, area string
 	keyLen                      int
+	dialect                     db.Dialect
 }
 
 // bind replaces the tokens of a source's SQL.
@@ -267,6 +268,10 @@ func bindSQL(code, q string, a at) bound {
 		case token == "today":
 			out.WriteString("?")
 			b.args = append(b.args, a.today)
+		case strings.HasPrefix(token, "noindex:"):
+			// A stock reads a whole area by its path index; the date
+			// indexes would make SQLite fetch each row by date instead.
+			out.WriteString(db.Unindexed(a.dialect, token[len("noindex:"):]))
 		case token == "keylen":
 			out.WriteString("?")
 			b.args = append(b.args, a.keyLen)
