@@ -193,6 +193,10 @@ type Figure struct {
 	Num   int64    `json:"num"`
 	Den   *int64   `json:"den,omitempty"`
 	Value *float64 `json:"value"` // the count, or the ratio; nil when the denominator is 0
+	// DenStart and DenEnd are the two counts an average population is the
+	// mean of: at the end of the day before the period and at its end.
+	DenStart *int64 `json:"den_start,omitempty"`
+	DenEnd   *int64 `json:"den_end,omitempty"`
 }
 
 // Part is a breakdown of an indicator's numerator.
@@ -356,16 +360,9 @@ func (ev *evaluator) term(t Term, key string) (num, den2 int64, ok bool, err err
 		return *v, 1, true, nil
 	}
 	if t.Average {
-		start, err := ev.cubeAt(t.Source, ev.period.DayBefore())
-		if err != nil {
-			return 0, 0, false, err
-		}
-		end, err := ev.cubeAt(t.Source, ev.period.To)
-		if err != nil {
-			return 0, 0, false, err
-		}
+		start, end, err := ev.average(t, key)
 		// The mean of the two counts, kept exact as a sum over 2.
-		return start.total(key, t.Filters, t.Sum) + end.total(key, t.Filters, t.Sum), 2, true, nil
+		return start + end, 2, err == nil, err
 	}
 	cb, err := ev.cubeAt(t.Source, ev.period.To)
 	if err != nil {
@@ -380,6 +377,20 @@ func (ev *evaluator) term(t Term, key string) (num, den2 int64, ok bool, err err
 		n -= m
 	}
 	return n, 1, true, nil
+}
+
+// average is the two counts of an average term: at the end of the day
+// before the period and at its end.
+func (ev *evaluator) average(t Term, key string) (start, end int64, err error) {
+	a, err := ev.cubeAt(t.Source, ev.period.DayBefore())
+	if err != nil {
+		return 0, 0, err
+	}
+	b, err := ev.cubeAt(t.Source, ev.period.To)
+	if err != nil {
+		return 0, 0, err
+	}
+	return a.total(key, t.Filters, t.Sum), b.total(key, t.Filters, t.Sum), nil
 }
 
 // figure evaluates an indicator for one division key.
@@ -406,6 +417,11 @@ func (ev *evaluator) figure(in Indicator, key string) (Figure, error) {
 		// 2·num ÷ den; the figure shows the average, rounded half up.
 		avg := (den + 1) / 2
 		f.Den = &avg
+		start, end, err := ev.average(*in.DenTerm, key)
+		if err != nil {
+			return f, err
+		}
+		f.DenStart, f.DenEnd = &start, &end
 		f.Value = figure.Rate(2*num, den, in.Scale, in.Decimals)
 		return f, nil
 	}

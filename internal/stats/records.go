@@ -45,6 +45,9 @@ type Record struct {
 // figure's count (or, for amounts, AmountFen its sum).
 type RecordPage struct {
 	Indicator string   `json:"indicator"`
+	Name      string   `json:"indicator_name"`
+	Period    string   `json:"period_label"`
+	Division  string   `json:"division_name"`
 	Source    string   `json:"source"`
 	Term      string   `json:"term"`
 	Date      string   `json:"date,omitempty"` // a stock's date
@@ -77,7 +80,7 @@ func (s *Service) Records(ctx context.Context, q RecordQuery) (RecordPage, error
 	if t.Average && q.At == "start" {
 		a.date = p.DayBefore()
 	}
-	out := RecordPage{Indicator: in.Code, Source: src.Code, Term: termName(q.Term), Items: []Record{}}
+	out := RecordPage{Indicator: in.Code, Name: in.Name, Period: p.Label, Source: src.Code, Term: termName(q.Term), Items: []Record{}}
 	if src.Kind == Stock {
 		out.Date = a.date
 	}
@@ -87,6 +90,7 @@ func (s *Service) Records(ctx context.Context, q RecordQuery) (RecordPage, error
 			return err
 		}
 		a.area, a.dialect = d.Path, tx.Conn.Dialect()
+		out.Division = d.Name
 		out.Items, out.Total, out.AmountFen, err = listRows(ctx, tx.Conn, src, a, f, q.Page, q.Size)
 		if err != nil {
 			return err

@@ -95,6 +95,8 @@ type Trend struct {
 type TrendMonth struct {
 	Period  period.Period `json:"period"`
 	Figures []TrendFigure `json:"figures"`
+	// Future marks a month that has not begun: it has no figures.
+	Future bool `json:"future,omitempty"`
 }
 
 // TrendFigure is an indicator's figure in one month.
@@ -129,7 +131,11 @@ func (s *Service) Trend(ctx context.Context, in ReportInput) (Trend, error) {
 		out.Division = DivisionRef{d.Code, d.Name, d.Level}
 		for _, m := range p.Months() {
 			ev := newEvaluator(ctx, tx.Conn, d.Path, m, s.today(), len(d.Path))
-			month := TrendMonth{Period: m, Figures: []TrendFigure{}}
+			month := TrendMonth{Period: m, Figures: []TrendFigure{}, Future: m.From > s.today()}
+			if month.Future {
+				out.Months = append(out.Months, month)
+				continue
+			}
 			for _, in := range selected(in.Indicators) {
 				f, err := ev.figure(in, "")
 				if err != nil {

@@ -283,6 +283,9 @@ func TestIndicatorsByHand(t *testing.T) {
 				t.Errorf("%s (%s): num %d den %d value %s, want %d %d %s", c.code, r.Name, r.Num, den, val(r.Value), c.num, c.den, c.value)
 			}
 		}
+		if br := rowOf(t, rep, "birth_rate"); br.DenStart == nil || *br.DenStart != 11 || *br.DenEnd != 15 {
+			t.Errorf("birth rate's populations: %+v", br.Figure)
+		}
 		// Children: the two townships.
 		births := rowOf(t, rep, "births")
 		if len(rep.Children) != 2 || len(births.Children) != 2 || births.Children[0].Num != 3 || births.Children[1].Num != 2 {
@@ -438,6 +441,11 @@ func TestTrendSumsToTheYear(t *testing.T) {
 		// (died 3 March), plus 15 and 4 born in January and February.
 		if got := tr.Months[2].Figures[0].Num; got != 12 {
 			t.Errorf("population at the end of March: %d, want 12", got)
+		}
+		// From 2027 on, months have not begun on 2026-12-20.
+		next, err := svc.Trend(countyCtx(), stats.ReportInput{Period: "2027-Q1", Indicators: []string{"births"}})
+		if err != nil || !next.Months[0].Future || len(next.Months[0].Figures) != 0 {
+			t.Errorf("future months: %+v %v", next.Months, err)
 		}
 		_, err = svc.Trend(countyCtx(), stats.ReportInput{Period: "2026"})
 		wantCode(t, err, apperr.Invalid, "indicators")

@@ -12,8 +12,11 @@
 // Signs in, opens 人员, searches by name prefix, opens a record and checks
 // that its name and a masked ID number show; then repeats the list and
 // detail at 375×740 and checks that nothing scrolls sideways; records a
-// follow-up from 随访工作 with one tap (e2e/health.mjs). Screenshots go
-// to e2e/out/. Exits non-zero with a message on the first failure.
+// follow-up from 随访工作 with one tap (e2e/health.mjs); opens 统计报表,
+// clicks the births figure and checks that the records page lists as many,
+// and checks that 统计分析 draws its charts, on a desktop and at phone width
+// (e2e/stats.mjs). Screenshots go to e2e/out/. Exits non-zero with a
+// message on the first failure.
 import { chromium } from 'playwright-core'
 import { execFileSync } from 'node:child_process'
 import { mkdtempSync, mkdirSync, rmSync, existsSync, writeFileSync } from 'node:fs'
@@ -21,6 +24,7 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { healthWorklistStep } from './health.mjs'
+import { statsStep } from './stats.mjs'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
 const OUT = path.join(here, 'out')
@@ -239,6 +243,9 @@ async function main() {
 
     // ---- health services: record a follow-up from the work list (one tap)
     await healthWorklistStep(page, BASE, shot, { step, fail })
+
+    // ---- statistics: a figure, the records behind it, the charts
+    await statsStep(page, BASE, shot, { step, fail })
 
     // ---- phone
     step(`phone ${PHONE.width}×${PHONE.height}: list`)

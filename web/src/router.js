@@ -200,6 +200,25 @@ const routes = [
         meta: { title: '数据质量排名', perm: 'stats.read' },
       },
       {
+        path: 'stats/report',
+        name: 'stats-report',
+        component: () => import('./views/stats/StatsReport.vue'),
+        meta: { title: '统计报表', perm: 'stats.read' },
+      },
+      {
+        // The records behind a figure of the report: persons, so registry.read.
+        path: 'stats/records',
+        name: 'stats-records',
+        component: () => import('./views/stats/StatsRecords.vue'),
+        meta: { title: '统计名单', perm: 'registry.read' },
+      },
+      {
+        path: 'stats/dashboard',
+        name: 'stats-dashboard',
+        component: () => import('./views/stats/StatsDashboard.vue'),
+        meta: { title: '统计分析', perm: 'stats.read' },
+      },
+      {
         path: 'divisions',
         name: 'divisions',
         component: () => import('./views/division/DivisionsView.vue'),
