@@ -43,26 +43,30 @@ var statusNames = map[string]string{Draft: "已生成", Reviewed: "已审核", S
 
 // Filing is a period report of one division on its way upward.
 type Filing struct {
-	ID          int64   `json:"id"`
-	Division    string  `json:"division"`
-	Name        string  `json:"division_name"`
-	Period      string  `json:"period"`
-	PeriodLabel string  `json:"period_label"`
-	DueOn       string  `json:"due_on"`
-	Status      string  `json:"status"`
-	StatusName  string  `json:"status_name"`
-	Version     int     `json:"version"`
-	GeneratedAt string  `json:"generated_at"`
-	GeneratedBy string  `json:"generated_by"`
-	SubmittedAt string  `json:"submitted_at,omitempty"`
-	SubmittedBy string  `json:"submitted_by,omitempty"`
-	DecidedAt   string  `json:"decided_at,omitempty"`
-	DecidedBy   string  `json:"decided_by,omitempty"`
-	Remark      string  `json:"remark,omitempty"`
-	Late        bool    `json:"late"` // submitted after the due date, or not yet and the date has passed
-	Report      *Report `json:"report,omitempty"`
-	Steps       []Step  `json:"steps,omitempty"`
-	path        string
+	ID          int64  `json:"id"`
+	Division    string `json:"division"`
+	Name        string `json:"division_name"`
+	Period      string `json:"period"`
+	PeriodLabel string `json:"period_label"`
+	DueOn       string `json:"due_on"`
+	Status      string `json:"status"`
+	StatusName  string `json:"status_name"`
+	Version     int    `json:"version"`
+	GeneratedAt string `json:"generated_at"`
+	GeneratedBy string `json:"generated_by"`
+	SubmittedAt string `json:"submitted_at,omitempty"`
+	SubmittedBy string `json:"submitted_by,omitempty"`
+	DecidedAt   string `json:"decided_at,omitempty"`
+	DecidedBy   string `json:"decided_by,omitempty"`
+	Remark      string `json:"remark,omitempty"`
+	Late        bool   `json:"late"`   // submitted after the due date, or not yet and the date has passed
+	Parent      string `json:"parent"` // the division that accepts it
+	// Actions are what the caller may do now: generate, review, submit
+	// (the division itself), return, accept (the division above).
+	Actions []string `json:"actions"`
+	Report  *Report  `json:"report,omitempty"`
+	Steps   []Step   `json:"steps,omitempty"`
+	path    string
 }
 
 // Step is one action on a filing.
@@ -133,8 +137,10 @@ func (s *Service) Generate(ctx context.Context, in FilingInput) (Filing, error) 
 				return apperr.New(apperr.Conflict, "该报表"+statusNames[old.Status]+"，不能重新生成")
 			}
 			id, version = old.ID, old.Version+1
+			// The earlier round (its submission and return) stays in the steps.
 			if _, err := tx.Exec(ctx, `UPDATE stat_reports SET status = 'draft', snapshot = ?, version = ?, generated_at = ?,
-				generated_by = ? WHERE id = ?`, string(snap), version, now, pr.Username, id); err != nil {
+				generated_by = ?, submitted_at = NULL, submitted_by = NULL, decided_at = NULL, decided_by = NULL,
+				remark = '' WHERE id = ?`, string(snap), version, now, pr.Username, id); err != nil {
 				return err
 			}
 		}
@@ -228,6 +234,26 @@ func (s *Service) Act(ctx context.Context, id int64, in ActInput) (Filing, error
 	return s.Filing(ctx, id)
 }
 
+// actionsFor lists what the caller may do with a filing now.
+func actionsFor(pr *auth.Principal, f Filing) []string {
+	out := []string{}
+	if !pr.Can(auth.PermStatsFile) {
+		return out
+	}
+	own := pr.DivisionCode == f.Division
+	above := f.Parent != "" && pr.DivisionCode == f.Parent
+	if own && f.Status != Submitted && f.Status != Accepted {
+		out = append(out, "generate")
+	}
+	for _, a := range []string{"review", "submit", "return", "accept"} {
+		t := transitions[a]
+		if contains(t.from, f.Status) && (t.above && above || !t.above && own) {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
 var actionNames = map[string]string{"review": "审核", "submit": "上报", "return": "退回", "accept": "接收"}
 
 // mayAct checks the caller is the filing unit (above false) or the
@@ -305,6 +331,12 @@ func (s *Service) Filing(ctx context.Context, id int64) (Filing, error) {
 			return apperr.Wrap(err, "snapshot")
 		}
 		f.Late = late(f, s.today())
+		d, err := division.Get(ctx, tx.Conn, f.Division)
+		if err != nil {
+			return err
+		}
+		f.Parent = d.ParentCode
+		f.Actions = actionsFor(pr, f)
 		f.Steps, err = stepsOf(ctx, tx.Conn, id)
 		return err
 	})

@@ -66,13 +66,20 @@ func TestFilingUpward(t *testing.T) {
 		if f, err = act(town, "return", "出生人数与台账不符，请核实后重报"); err != nil || f.Status != stats.Returned {
 			t.Fatalf("returned %+v %v", f, err)
 		}
-		if f, err = svc.Generate(village, stats.FilingInput{Period: "2026-11"}); err != nil || f.Status != stats.Draft || f.Version != 5 {
+		if mine, _ := svc.Filing(village, f.ID); strings.Join(mine.Actions, ",") != "generate" || mine.Parent != testfix.TownA {
+			t.Errorf("the village may only generate a returned report again: %v (parent %s)", mine.Actions, mine.Parent)
+		}
+		if f, err = svc.Generate(village, stats.FilingInput{Period: "2026-11"}); err != nil || f.Status != stats.Draft || f.Version != 5 ||
+			f.SubmittedAt != "" || f.Remark != "" {
 			t.Fatalf("generated again %+v %v", f, err)
 		}
 		for _, step := range []string{"review", "submit"} {
 			if f, err = act(village, step, ""); err != nil {
 				t.Fatalf("%s: %v", step, err)
 			}
+		}
+		if theirs, _ := svc.Filing(town, f.ID); strings.Join(theirs.Actions, ",") != "return,accept" {
+			t.Errorf("the township's actions on a submitted report: %v", theirs.Actions)
 		}
 		if f, err = act(town, "accept", ""); err != nil || f.Status != stats.Accepted || f.DecidedBy == "" {
 			t.Fatalf("accepted %+v %v", f, err)

@@ -14,8 +14,9 @@
 // detail at 375×740 and checks that nothing scrolls sideways; records a
 // follow-up from 随访工作 with one tap (e2e/health.mjs); opens 统计报表,
 // clicks the births figure and checks that the records page lists as many,
-// and checks that 统计分析 draws its charts, on a desktop and at phone width
-// (e2e/stats.mjs). Screenshots go to e2e/out/. Exits non-zero with a
+// and checks that 统计分析 draws its charts, on a desktop and at phone width,
+// then files last month's report from the demo village up to its township
+// (报表上报, as the demo users village and township; e2e/stats.mjs). Screenshots go to e2e/out/. Exits non-zero with a
 // message on the first failure.
 import { chromium } from 'playwright-core'
 import { execFileSync } from 'node:child_process'

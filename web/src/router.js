@@ -206,6 +206,19 @@ const routes = [
         meta: { title: '统计报表', perm: 'stats.read' },
       },
       {
+        // Period reports filed upward: the status board of a period.
+        path: 'stats/filings',
+        name: 'stats-filings',
+        component: () => import('./views/stats/FilingBoard.vue'),
+        meta: { title: '报表上报', perm: 'stats.read' },
+      },
+      {
+        path: 'stats/filings/:id(\\d+)',
+        name: 'stats-filing',
+        component: () => import('./views/stats/FilingDetail.vue'),
+        meta: { title: '上报报表', perm: 'stats.read' },
+      },
+      {
         // The records behind a figure of the report: persons, so registry.read.
         path: 'stats/records',
         name: 'stats-records',

@@ -478,6 +478,7 @@ describe('StatsReport', () => {
     expect(task.find(`[data-test="child-${TOWN_B}"]`).text()).toContain('55.00%')
 
     expect(w.find('[data-test="report-xlsx"]').attributes('href')).toBe('/api/v1/stats/report/xlsx?period=2026')
+    expect(w.find('[data-test="report-pdf"]').attributes('href')).toBe('/api/v1/stats/report/pdf?period=2026')
     expect(warnings()).toEqual([])
     w.unmount()
   })
@@ -520,6 +521,7 @@ describe('StatsReport', () => {
     mockApi({ 'GET /api/v1/stats/report': () => [200, { ...REPORT, division: { code: TOWN_A, name: '城关镇', level: 4 }, children: [] }] })
     const { w, router } = await mountAt(`/stats/report?division=${TOWN_A}&period=2026-Q1`, statsRoutes)
     expect(w.find('[data-test="report-xlsx"]').attributes('href')).toBe(`/api/v1/stats/report/xlsx?division=${TOWN_A}&period=2026-Q1`)
+    expect(w.find('[data-test="report-pdf"]').attributes('href')).toBe(`/api/v1/stats/report/pdf?division=${TOWN_A}&period=2026-Q1`)
     const kind = w.findComponent('[data-test="period-kind"]')
     expect(kind.props('modelValue')).toBe('quarter')
     await w.findComponent('[data-test="period-number"]').vm.$emit('update:modelValue', 3)
