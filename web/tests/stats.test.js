@@ -643,3 +643,12 @@ describe('routes', () => {
     expect(router.resolve('/stats/records').meta).toMatchObject({ perm: 'registry.read' })
   })
 })
+
+describe('mergeQuery', () => {
+  it('applies a change and leaves out defaults and empty values', async () => {
+    const { mergeQuery } = await import('../src/views/stats/stats.js')
+    expect(mergeQuery({ period: '2026', division: '341523100' }, { division: '341523' }, { division: '341523' })).toEqual({ period: '2026' })
+    expect(mergeQuery({ period: '2026' }, { group: '' })).toEqual({ period: '2026' })
+    expect(mergeQuery({}, { indicator: 'births', year: '2025' }, { indicator: 'births' })).toEqual({ year: '2025' })
+  })
+})

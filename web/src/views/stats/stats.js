@@ -365,3 +365,15 @@ export function totalIsFigure(ind, term = 'num') {
   if (term !== 'den' && ind.numerator?.minus) return false
   return true
 }
+
+/**
+ * The URL query after a change: patch applied, values equal to their
+ * default (the user's own division) and empty values left out, so links
+ * stay short and shareable.
+ */
+export function mergeQuery(query, patch, defaults = {}) {
+  const q = { ...query, ...patch }
+  for (const [k, v] of Object.entries(defaults)) if (q[k] === v) delete q[k]
+  for (const k of Object.keys(q)) if (q[k] === '' || q[k] === undefined || q[k] === null) delete q[k]
+  return q
+}
