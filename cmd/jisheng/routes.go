@@ -56,6 +56,7 @@ func routes(a *app) []httpx.Route {
 		{Pattern: "GET /api/v1/stats/trend", Perm: auth.PermStatsRead, Handler: st.Trend, Summary: "逐月趋势：期间内每个月的指标值（1 至 6 项指标）", Tag: "stats", Out: stats.Trend{}, Query: []string{"division", "period", "indicators"}},
 		{Pattern: "GET /api/v1/stats/report/xlsx", Perm: auth.PermStatsRead, Handler: st.ReportXLSX, Summary: "统计报表 .xlsx（标题、填报单位、统计期间、填报日期）", Tag: "stats", Query: []string{"division", "period", "indicators"}},
 		{Pattern: "POST /api/v1/stats/filings", Perm: auth.PermStatsFile, Handler: st.Generate, Summary: "生成本级某期统计报表（报告期结束后；已上报或已接收的不能重新生成）", Tag: "stats", In: stats.FilingInput{}, Out: stats.Filing{}},
+		{Pattern: "GET /api/v1/stats/filings/waiting", Perm: auth.PermStatsRead, Handler: st.Waiting, Summary: "待我接收：直属下级已上报、尚未退回或接收的报表", Tag: "stats", Out: httpx.List[stats.Filing]{}},
 		{Pattern: "GET /api/v1/stats/filings/{id}", Perm: auth.PermStatsRead, Handler: st.Filing, Summary: "上报报表（快照、状态和处理记录）", Tag: "stats", Out: stats.Filing{}},
 		{Pattern: "POST /api/v1/stats/filings/{id}/act", Perm: auth.PermStatsFile, Handler: st.Act, Summary: "报表处理：本级 review（审核）、submit（上报）；上一级 return（退回，须理由）、accept（接收后锁定）；须带 version", Tag: "stats", In: stats.ActInput{}, Out: stats.Filing{}},
 		{Pattern: "GET /api/v1/stats/filings/{id}/differences", Perm: auth.PermStatsRead, Handler: st.Differences, Summary: "按现有记录重算，与上报快照不一致的数字（快照不变）", Tag: "stats", Out: httpx.List[stats.Difference]{}},

@@ -67,6 +67,16 @@ func TestStatsScenarios(t *testing.T) {
 			{"the village reviews", "villagea", "POST", "/api/v1/stats/filings/1/act", map[string]any{"action": "review", "version": 1}, 200, nil},
 			{"a stale version", "villagea", "POST", "/api/v1/stats/filings/1/act", map[string]any{"action": "submit", "version": 1}, 409, nil},
 			{"the village submits", "villagea", "POST", "/api/v1/stats/filings/1/act", map[string]any{"action": "submit", "version": 2}, 200, nil},
+			{"the township's waiting list", "towna", "GET", "/api/v1/stats/filings/waiting", nil, 200, func(t *testing.T, b string) {
+				if !strings.Contains(b, `"total":1`) || !strings.Contains(b, `"actions":["return","accept"]`) {
+					t.Errorf("waiting: %.300s", b)
+				}
+			}},
+			{"nothing waits for a village", "villageb", "GET", "/api/v1/stats/filings/waiting", nil, 200, func(t *testing.T, b string) {
+				if !strings.Contains(b, `"total":0`) {
+					t.Errorf("waiting: %.300s", b)
+				}
+			}},
 			{"the township returns without a reason", "towna", "POST", "/api/v1/stats/filings/1/act", map[string]any{"action": "return", "version": 3}, 400, func(t *testing.T, b string) {
 				if !strings.Contains(b, `"field":"remark"`) {
 					t.Errorf("return: %s", b)

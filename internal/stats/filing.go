@@ -523,3 +523,30 @@ func (s *Service) Board(ctx context.Context, code, periodCode string) (Board, er
 	})
 	return out, err
 }
+
+// Waiting lists the reports the divisions directly below the caller have
+// submitted and the caller has yet to return or accept, oldest due first.
+func (s *Service) Waiting(ctx context.Context) ([]Filing, error) {
+	pr := auth.From(ctx)
+	rows, err := s.db.Reader().Query(ctx, `SELECT `+filingColumns+` FROM stat_reports r
+		JOIN divisions d ON d.code = r.division_code WHERE d.parent_code = ? AND r.status = 'submitted'
+		ORDER BY r.due_on, r.division_code`, pr.DivisionCode)
+	if err != nil {
+		return nil, apperr.Wrap(err, "waiting reports")
+	}
+	defer rows.Close()
+	out := []Filing{}
+	today := s.today()
+	for rows.Next() {
+		f, err := scanFiling(rows)
+		if err != nil {
+			return nil, apperr.Wrap(err, "scan waiting report")
+		}
+		f.Late, f.Parent, f.Actions = late(f, today), pr.DivisionCode, []string{}
+		if pr.Can(auth.PermStatsFile) {
+			f.Actions = []string{"return", "accept"}
+		}
+		out = append(out, f)
+	}
+	return out, apperr.Wrap(rows.Err(), "waiting reports")
+}

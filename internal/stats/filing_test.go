@@ -78,11 +78,20 @@ func TestFilingUpward(t *testing.T) {
 				t.Fatalf("%s: %v", step, err)
 			}
 		}
+		if waiting, err := svc.Waiting(town); err != nil || len(waiting) != 1 || waiting[0].ID != f.ID || !waiting[0].Late {
+			t.Errorf("the township's waiting list: %+v %v", waiting, err)
+		}
+		if waiting, _ := svc.Waiting(townB); len(waiting) != 0 {
+			t.Errorf("another township waits for A1: %+v", waiting)
+		}
 		if theirs, _ := svc.Filing(town, f.ID); strings.Join(theirs.Actions, ",") != "return,accept" {
 			t.Errorf("the township's actions on a submitted report: %v", theirs.Actions)
 		}
 		if f, err = act(town, "accept", ""); err != nil || f.Status != stats.Accepted || f.DecidedBy == "" {
 			t.Fatalf("accepted %+v %v", f, err)
+		}
+		if waiting, _ := svc.Waiting(town); len(waiting) != 0 {
+			t.Errorf("an accepted report still waits: %+v", waiting)
 		}
 		var actions []string
 		for _, s := range f.Steps {

@@ -171,3 +171,9 @@ func (h *Handlers) sendPDF(w http.ResponseWriter, r *http.Request, rep Report, s
 	}
 	httpx.SendFile(w, "application/pdf", sheet.Disposition(reportFileName(rep)+".pdf"), buf.Bytes())
 }
+
+// Waiting answers GET /stats/filings/waiting: reports submitted to the caller.
+func (h *Handlers) Waiting(w http.ResponseWriter, r *http.Request) {
+	fs, err := h.svc.Waiting(r.Context())
+	httpx.Reply(w, r, http.StatusOK, httpx.List[Filing]{Items: fs, Total: len(fs)}, err)
+}

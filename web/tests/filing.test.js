@@ -286,6 +286,23 @@ describe('FilingBoard', () => {
     w.unmount()
   })
 
+  it('lists the reports waiting for the user to accept, whatever their period', async () => {
+    setMe(TOWN_ME)
+    mockApi({
+      'GET /api/v1/stats/board': () => [200, board()],
+      'GET /api/v1/stats/filings/waiting': () => [200, { items: [{ id: 9, division_name: '东苑村', period_label: '2026年9月',
+        due_on: '2026-10-05', late: true, status: 'submitted' }], total: 1 }],
+      ...noDivisions(),
+    })
+    const { w } = await mountAt('/stats/filings')
+    const panel = w.find('[data-test="board-waiting"]')
+    expect(panel.text()).toContain('待我接收（1）')
+    expect(panel.text()).toContain('东苑村 2026年9月报表')
+    expect(panel.text()).toContain('逾期')
+    expect(panel.find('a').attributes('href')).toBe('/stats/filings/9')
+    w.unmount()
+  })
+
   it('lists the children as compact cards on a phone, and only those still to file when asked', async () => {
     setMe(TOWN_ME)
     const warnings = watchWarnings()

@@ -64,3 +64,6 @@ export const getFilingDifferences = (id, opts) =>
 
 /** The address of a filing's snapshot as a PDF: a plain link. */
 export const filingPdfUrl = (id) => `/api/v1/stats/filings/${encodeURIComponent(id)}/pdf`
+
+/** Reports the divisions directly below the user have submitted and the user has yet to return or accept. */
+export const getWaitingFilings = (opts) => api.get('/api/v1/stats/filings/waiting', undefined, opts)
