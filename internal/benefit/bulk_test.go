@@ -13,10 +13,9 @@ import (
 	"jisheng/internal/benefit"
 	"jisheng/internal/db"
 	"jisheng/internal/db/dbtest"
-	"jisheng/internal/demo"
-	"jisheng/internal/division"
 	"jisheng/internal/fieldcrypt"
 	"jisheng/internal/testfix"
+	"jisheng/internal/testfix/demofix"
 )
 
 // The bulk evaluation reaches the same decisions as the person-by-person one.
@@ -66,34 +65,7 @@ func TestEvaluateAllAgreesWithEvaluate(t *testing.T) {
 //
 //	JISHENG_BENCH_PERSONS=1000000 go test -run '^$' -bench EvaluateAll -benchtime 1x ./internal/benefit
 func BenchmarkEvaluateAll(b *testing.B) {
-	persons := 100_000
-	if v, err := strconv.Atoi(os.Getenv("JISHENG_BENCH_PERSONS")); err == nil && v > 0 {
-		persons = v
-	}
-	ctx := context.Background()
-	d := dbtest.SQLite(b)
-	if os.Getenv("JISHENG_BENCH_ENGINE") == "postgres" {
-		d = dbtest.Postgres(b)
-	}
-	if division.Known() {
-		if err := d.Tx(ctx, func(tx *db.Tx) error {
-			_, err := division.LoadCounty(ctx, tx, testfix.County, "")
-			return err
-		}); err != nil {
-			b.Fatal(err)
-		}
-	} else {
-		testfix.Divisions(b, d)
-	}
-	k, j := testfix.Keys(b)
-	start := time.Now()
-	if _, err := demo.Generate(ctx, d, k, demo.Options{County: testfix.County, Persons: persons, Seed: 1, Today: "2026-06-30"}); err != nil {
-		b.Fatal(err)
-	}
-	if err := d.Analyze(ctx); err != nil {
-		b.Fatal(err)
-	}
-	b.Logf("generated %d persons in %.1f s", persons, time.Since(start).Seconds())
+	d, k, j := demofix.County(b, demofix.Persons(100_000), "2026-06-30")
 	svc := benefit.NewService(d, j, k, nil)
 	var res benefit.BulkResult
 	for b.Loop() {

@@ -6,17 +6,12 @@ import (
 	"os"
 	"strconv"
 	"testing"
-	"time"
 
-	"jisheng/internal/audit"
 	"jisheng/internal/db"
-	"jisheng/internal/db/dbtest"
-	"jisheng/internal/demo"
-	"jisheng/internal/division"
-	"jisheng/internal/fieldcrypt"
 	"jisheng/internal/quality"
 	"jisheng/internal/registry"
 	"jisheng/internal/testfix"
+	"jisheng/internal/testfix/demofix"
 )
 
 // BenchmarkRecompute measures a full recompute over a generated county:
@@ -73,36 +68,7 @@ func BenchmarkRecompute(b *testing.B) {
 
 func benchCounty(b testing.TB, persons int) (*db.DB, *quality.Service) {
 	b.Helper()
-	ctx := context.Background()
-	var d *db.DB
-	if os.Getenv("JISHENG_BENCH_ENGINE") == "postgres" {
-		d = dbtest.Postgres(b)
-	} else {
-		d = dbtest.SQLite(b)
-	}
-	if division.Known() {
-		if err := d.Tx(ctx, func(tx *db.Tx) error {
-			_, err := division.LoadCounty(ctx, tx, testfix.County, "")
-			return err
-		}); err != nil {
-			b.Fatal(err)
-		}
-	} else {
-		testfix.Divisions(b, d)
-	}
-	k, err := fieldcrypt.NewKeyring([]byte("0123456789abcdef0123456789abcdef"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	start := time.Now()
-	if _, err := demo.Generate(ctx, d, k, demo.Options{County: testfix.County, Persons: persons, Seed: 1, Today: "2026-06-30"}); err != nil {
-		b.Fatal(err)
-	}
-	if err := d.Analyze(ctx); err != nil {
-		b.Fatal(err)
-	}
-	b.Logf("generated %d persons in %.1f s", persons, time.Since(start).Seconds())
-	j, _ := audit.New(k.AuditKey(), audit.AlgHMACSHA256)
+	d, k, j := demofix.County(b, persons, "2026-06-30")
 	return d, quality.NewService(d, j, k, nil)
 }
 
