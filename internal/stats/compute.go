@@ -248,18 +248,19 @@ func compute(ctx context.Context, c db.Conn, d division.Division, p period.Perio
 	}
 	keyLen := len(d.Path)
 	rep := Report{Division: DivisionRef{d.Code, d.Name, d.Level}, Period: p, Today: today, Children: []DivisionRef{}}
-	keys := map[string]string{} // path prefix → child code
+	var keys []childKey
 	for _, k := range kids {
 		if k.ValidTo != "" && k.ValidTo <= p.From {
 			continue
 		}
 		keyLen = len(k.Path)
 		rep.Children = append(rep.Children, DivisionRef{k.Code, k.Name, k.Level})
-		keys[k.Path] = k.Code
+		keys = append(keys, childKey{k.Path, k.Code})
 	}
+	sort.Slice(keys, func(i, j int) bool { return keys[i].path < keys[j].path })
 	ev := newEvaluator(ctx, c, d.Path, p, today, keyLen)
 	for _, in := range selected(codes) {
-		row, err := ev.row(in, keys, rep.Children)
+		row, err := ev.row(in, keys)
 		if err != nil {
 			return rep, err
 		}
@@ -430,23 +431,23 @@ func (ev *evaluator) figure(in Indicator, key string) (Figure, error) {
 	return f, nil
 }
 
-func (ev *evaluator) row(in Indicator, keys map[string]string, kids []DivisionRef) (Row, error) {
+// childKey is a division below the one reported on: the path prefix its
+// rows are counted under, and its code.
+type childKey struct{ path, code string }
+
+// row evaluates an indicator for the area and each child, in path order.
+func (ev *evaluator) row(in Indicator, keys []childKey) (Row, error) {
 	f, err := ev.figure(in, "")
 	if err != nil {
 		return Row{}, err
 	}
 	row := Row{Indicator: in, Figure: f, Children: []ChildFigure{}}
-	paths := make([]string, 0, len(keys))
-	for p := range keys {
-		paths = append(paths, p)
-	}
-	sort.Strings(paths)
-	for _, p := range paths {
-		cf, err := ev.figure(in, p)
+	for _, k := range keys {
+		cf, err := ev.figure(in, k.path)
 		if err != nil {
 			return Row{}, err
 		}
-		row.Children = append(row.Children, ChildFigure{Division: keys[p], Figure: cf})
+		row.Children = append(row.Children, ChildFigure{Division: k.code, Figure: cf})
 	}
 	if len(in.By) > 0 {
 		if row.Parts, err = ev.parts(in); err != nil {
