@@ -306,7 +306,7 @@ func (pi *PersonImport) InsertBatch(ctx context.Context, tx *db.Tx, items []Impo
 		args := pi.args[:0]
 		for i := start; i < end; i++ {
 			args = pi.appendRow(args, &items[i], ids[i], now, by)
-			pi.counts.person(items[i].reg.Path, items[i].res.Path, items[i].c.Sex, items[i].c.Status)
+			pi.counts.person(items[i].reg.Path, items[i].res.Path, &items[i].c.Fields)
 			pi.widenArea(items[i].reg.Path)
 			pi.widenArea(items[i].res.Path)
 		}
@@ -501,6 +501,13 @@ type bulkCounts struct {
 	persons  map[personCountKey]int
 	away     map[[2]string]int
 	hh       map[string]int
+	rollup   map[rollupKey]int
+}
+
+// rollupKey is a row of person_rollup at depth 0 (migration 0019).
+type rollupKey struct {
+	path, sex, status, birthMonth, deathMonth string
+	urban, married                            bool
 }
 
 type personCountKey struct {
@@ -513,7 +520,7 @@ func (b *bulkCounts) begin(ctx context.Context, tx *db.Tx) error {
 		return nil
 	}
 	b.begun = true
-	restore, err := tx.SuspendTriggers(ctx, "persons_count_insert", "households_count_insert")
+	restore, err := tx.SuspendTriggers(ctx, "persons_count_insert", "households_count_insert", "persons_rollup_insert")
 	if err != nil {
 		return apperr.Wrap(err, "suspend count triggers")
 	}
@@ -522,6 +529,7 @@ func (b *bulkCounts) begin(ctx context.Context, tx *db.Tx) error {
 	}
 	b.restore, b.active = restore, true
 	b.persons, b.away, b.hh = map[personCountKey]int{}, map[[2]string]int{}, map[string]int{}
+	b.rollup = map[rollupKey]int{}
 	return b.suspendIndexes(ctx, tx)
 }
 
@@ -556,12 +564,15 @@ func (b *bulkCounts) suspendIndexes(ctx context.Context, tx *db.Tx) error {
 	return nil
 }
 
-func (b *bulkCounts) person(regPath, resPath, sex, status string) {
+func (b *bulkCounts) person(regPath, resPath string, f *Fields) {
 	if !b.active {
 		return
 	}
 	away := regPath != resPath
-	b.persons[personCountKey{regPath, sex, status, away}]++
+	b.persons[personCountKey{regPath, f.Sex, f.Status, away}]++
+	b.rollup[rollupKey{path: regPath, sex: f.Sex, status: f.Status, birthMonth: month(f.BirthDate),
+		deathMonth: month(f.DeathDate), urban: f.HukouType == "non_agricultural",
+		married: f.MaritalStatus == "first_married" || f.MaritalStatus == "remarried"}]++
 	if away {
 		b.away[[2]string{resPath, lcaPath(regPath, resPath)}]++
 	}
@@ -601,6 +612,9 @@ func (b *bulkCounts) finish(ctx context.Context, tx *db.Tx) error {
 				return apperr.Wrap(err, "person away counts")
 			}
 		}
+		if err := b.writeRollup(ctx, tx); err != nil {
+			return err
+		}
 		for p, n := range b.hh {
 			if _, err := tx.Exec(ctx, db.Upsert("household_counts", "path", "n", []string{"path", "n"}), p, n); err != nil {
 				return apperr.Wrap(err, "household counts")
@@ -617,6 +631,57 @@ func (b *bulkCounts) finish(ctx context.Context, tx *db.Tx) error {
 		}
 	}
 	return apperr.Wrap(b.restore(ctx), "restore count triggers")
+}
+
+// month is the year and month of a date, as the rollup keeps it.
+func month(date string) string {
+	if len(date) < 7 {
+		return ""
+	}
+	return date[:7]
+}
+
+// townshipPathLen is the length of a township's path: person_rollup's
+// depth 1 counts by the first bytes of the registered path.
+const townshipPathLen = 26
+
+// writeRollup adds the load's persons to person_rollup, by registered
+// division (depth 0), by township (depth 1) and by township and birth year
+// (depth 2), a hundred rows a statement.
+func (b *bulkCounts) writeRollup(ctx context.Context, tx *db.Tx) error {
+	byTownship, byYear := map[rollupKey]int{}, map[rollupKey]int{}
+	for k, n := range b.rollup {
+		k.path = k.path[:min(len(k.path), townshipPathLen)]
+		byTownship[k] += n
+		k.birthMonth = k.birthMonth[:min(len(k.birthMonth), 4)]
+		byYear[k] += n
+	}
+	const cols = 9
+	const per = 100
+	args := make([]any, 0, cols*per)
+	flush := func() error {
+		if len(args) == 0 {
+			return nil
+		}
+		rows := len(args) / cols
+		q := `INSERT INTO person_rollup (depth, path, sex, urban, married, status, birth_month, death_month, n) VALUES ` +
+			strings.TrimSuffix(strings.Repeat("("+db.Placeholders(cols)+"), ", rows), ", ") +
+			` ON CONFLICT (depth, path, sex, urban, married, status, birth_month, death_month) DO UPDATE SET n = person_rollup.n + excluded.n`
+		_, err := tx.Exec(ctx, q, args...)
+		args = args[:0]
+		return apperr.Wrap(err, "person rollup")
+	}
+	for depth, m := range []map[rollupKey]int{b.rollup, byTownship, byYear} {
+		for k, n := range m {
+			args = append(args, depth, k.path, k.sex, boolInt(k.urban), boolInt(k.married), k.status, k.birthMonth, k.deathMonth, n)
+			if len(args) == cols*per {
+				if err := flush(); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return flush()
 }
 
 // idAllocator hands out row ids for bulk inserts. On SQLite the import's

@@ -89,6 +89,7 @@ func TestBulkLoadKeepsIndexesAndCounts(t *testing.T) {
 		if persons != 15 || counted != 15 || away != 5 || awayCounted != 5 || households != 4 || hhCounted != 4 {
 			t.Fatalf("persons %d/%d, away %d/%d, households %d/%d", persons, counted, away, awayCounted, households, hhCounted)
 		}
+		checkRollup(t, d)
 		// The triggers are back: a person created the ordinary way is counted.
 		e.create(t, ctx, registry.PersonInput{Fields: registry.Fields{Name: "单个", Sex: "male", BirthDate: "1990-01-01",
 			RegisteredDivision: testfix.VillageA2}})
@@ -96,6 +97,7 @@ func TestBulkLoadKeepsIndexesAndCounts(t *testing.T) {
 		if counted != 16 {
 			t.Fatalf("count after an ordinary create: %d", counted)
 		}
+		checkRollup(t, d)
 		list, total, err := e.svc.List(ctx, registry.Filter{Q: "批量", Division: testfix.VillageA1, Page: 1, Size: 20})
 		if err != nil || total != 15 || len(list) == 0 {
 			t.Fatalf("name search after the load: %d %v", total, err)

@@ -70,7 +70,14 @@ func countCube(ctx context.Context, c db.Conn, s Source, a at, keyLen int) (cube
 	args = append(args, src.args...)
 	q := `SELECT substr(r.path, 1, ?) AS k, r.sex, r.code, r.urban, ` + band + ` AS band, COUNT(*),
 		CAST(COALESCE(SUM(r.amount), 0) AS BIGINT) FROM (` + src.sql + `) r GROUP BY 1, 2, 3, 4, 5`
-	if s.classify != nil {
+	switch {
+	case s.counted != "":
+		a.keyLen = keyLen
+		src = bindSQL(s.Code, s.counted, a)
+		args = append(append([]any{keyLen}, bandArgs...), src.args...)
+		q = `SELECT substr(r.path, 1, ?) AS k, r.sex, r.code, r.urban, ` + band + ` AS band,
+			CAST(SUM(r.n) AS BIGINT), CAST(0 AS BIGINT) FROM (` + src.sql + `) r GROUP BY 1, 2, 3, 4, 5`
+	case s.classify != nil:
 		q = `SELECT substr(r.path, 1, ?) AS k, r.sex, r.code, r.urban, ` + band + ` AS band, 1, r.amount FROM (` + src.sql + `) r`
 	}
 	rows, err := c.Query(ctx, q, args...)

@@ -29,7 +29,8 @@ const (
 
 // Source is a row set, written as SQL with tokens the engine binds:
 // {from} and {to} (a flow's period), {date} (a stock's date), {today}, and
-// {area:COLUMN}, the division subtree a column must lie in.
+// {area:COLUMN}, the division subtree a column must lie in
+// ({area_noindex:COLUMN} where another index should find the rows).
 type Source struct {
 	Code string
 	Name string
@@ -46,6 +47,10 @@ type Source struct {
 	// every row: the data-quality sources over a million persons. Its
 	// indicators filter by code only; the rows (SQL) stay the drill-down.
 	aggregate string
+	// counted, where set, is the SQL that counts the source instead of
+	// its rows: rows of (path, sex, code, urban, birth_date, n) whose n add
+	// up to the count of the rows in each cell (rollup.go).
+	counted string
 }
 
 // CodeName is a value of a source's code column with its label.
@@ -72,6 +77,9 @@ func methodAt(col string) string {
 		AND (u.until IS NULL OR u.until > {date}) AND u.method <> 'none' ORDER BY u.since DESC LIMIT 1)`
 }
 
+// useStanding are the contraceptive uses u standing at the end of {date}.
+const useStanding = `u.since <= {date} AND (u.until IS NULL OR u.until > {date}) AND u.method <> 'none'`
+
 // stepSource counts the cases of a health program with a step at a stage
 // dated in the period, once per case and code.
 func stepSource(code, name, program, stage string, codes []CodeName) Source {
@@ -95,7 +103,7 @@ func options(os []health.Option) []CodeName {
 var sexCodes = []CodeName{{"male", "男"}, {"female", "女"}}
 
 var sources = []Source{
-	{Code: "population", Name: "户籍人口", Kind: Stock, SQL: `SELECT p.id AS id, p.id AS person_id, p.reg_path AS path,
+	{Code: "population", Name: "户籍人口", Kind: Stock, counted: populationCounted, SQL: `SELECT p.id AS id, p.id AS person_id, p.reg_path AS path,
 		'' AS on_date, p.sex AS sex, p.birth_date AS birth_date, '' AS code, ` + urbanOfPerson + ` AS urban, 0 AS amount
 		FROM persons p WHERE {area:p.reg_path} AND (p.birth_date IS NULL OR {noindex:p.birth_date} <= {date})
 		AND (p.status = 'alive' OR (p.status = 'deceased' AND {noindex:p.death_date} > {date}))
@@ -106,11 +114,19 @@ var sources = []Source{
 		WHERE {area:s.reg_path} AND s.from_date <= {date} AND (s.to_date IS NULL OR s.to_date > {date}) AND s.status = 'alive'`},
 	{Code: "births", Name: "出生", Kind: Flow,
 		Codes: []CodeName{{"1", "一孩"}, {"2", "二孩"}, {"3", "三孩及以上"}, {"", "孩次不详（母亲不在册）"}},
-		SQL: `SELECT * FROM (SELECT p.id AS id, p.id AS person_id,
-		COALESCE((SELECT s.reg_path FROM person_spans s WHERE s.person_id = p.id ORDER BY s.from_date LIMIT 1), p.reg_path) AS path,
+		// A birth counts where the child was first registered: its first
+		// span's division when its registration has changed since.
+		SQL: `SELECT p.id AS id, p.id AS person_id, p.reg_path AS path, p.birth_date AS on_date, p.sex AS sex,
+		p.birth_date AS birth_date, ` + birthOrder + ` AS code, ` + urbanOfParents + ` AS urban, 0 AS amount
+		FROM persons p WHERE p.birth_date >= {from} AND p.birth_date <= {to} AND {area_noindex:p.reg_path}
+		AND NOT EXISTS (SELECT 1 FROM person_spans s WHERE s.person_id = p.id)
+		UNION ALL
+		SELECT * FROM (SELECT p.id AS id, p.id AS person_id,
+		(SELECT s.reg_path FROM person_spans s WHERE s.person_id = p.id ORDER BY s.from_date LIMIT 1) AS path,
 		p.birth_date AS on_date, p.sex AS sex, p.birth_date AS birth_date, ` + birthOrder + ` AS code,
 		` + urbanOfParents + ` AS urban, 0 AS amount
-		FROM persons p WHERE p.birth_date >= {from} AND p.birth_date <= {to}) b WHERE {area:b.path}`},
+		FROM persons p WHERE p.birth_date >= {from} AND p.birth_date <= {to}
+		AND p.id IN (SELECT s.person_id FROM person_spans s)) b WHERE {area:b.path}`},
 	{Code: "deaths", Name: "死亡", Kind: Flow, SQL: `SELECT p.id AS id, p.id AS person_id, p.reg_path AS path,
 		p.death_date AS on_date, p.sex AS sex, p.birth_date AS birth_date, '' AS code, ` + urbanOfPerson + ` AS urban, 0 AS amount
 		FROM persons p WHERE p.status = 'deceased' AND p.death_date >= {from} AND p.death_date <= {to} AND {area:p.reg_path}`},
@@ -120,16 +136,21 @@ var sources = []Source{
 		FROM person_events e JOIN persons p ON p.id = e.person_id
 		WHERE e.kind IN ('first_marriage', 'remarriage') AND e.event_date >= {from} AND e.event_date <= {to}
 		AND {area:e.division_path} AND NOT EXISTS (SELECT 1 FROM person_events x WHERE x.corrects_id = e.id)`},
-	{Code: "married_women", Name: "已婚妇女", Kind: Stock, SQL: `SELECT p.id AS id, p.id AS person_id, p.reg_path AS path,
-		'' AS on_date, p.sex AS sex, p.birth_date AS birth_date, '' AS code, ` + urbanOfPerson + ` AS urban, 0 AS amount
-		FROM persons p WHERE p.sex = 'female' AND p.marital_status IN ('first_married', 'remarried') AND p.status = 'alive'
-		AND {noindex:p.birth_date} <= {date} AND {area:p.reg_path}`},
+	{Code: "married_women", Name: "已婚妇女", Kind: Stock, counted: marriedWomenCounted, SQL: `SELECT p.id AS id,
+		p.id AS person_id, p.reg_path AS path, '' AS on_date, p.sex AS sex, p.birth_date AS birth_date, '' AS code,
+		` + urbanOfPerson + ` AS urban, 0 AS amount FROM persons p WHERE ` + marriedWomen + `
+		AND (p.birth_date IS NULL OR {noindex:p.birth_date} <= {date}) AND {area:p.reg_path}`},
+	// The women are found from the uses standing at the date (a few per
+	// cent of the married women), hers or her husband's.
 	{Code: "contraceptive_users", Name: "落实避孕措施的已婚妇女", Kind: Stock, Codes: methodCodes,
 		SQL: `SELECT * FROM (SELECT p.id AS id, p.id AS person_id, p.reg_path AS path, '' AS on_date, p.sex AS sex,
 		p.birth_date AS birth_date, COALESCE(` + methodAt("p.id") + `, ` + methodAt("p.spouse_id") + `) AS code,
 		` + urbanOfPerson + ` AS urban, 0 AS amount
-		FROM persons p WHERE p.sex = 'female' AND p.marital_status IN ('first_married', 'remarried') AND p.status = 'alive'
-		AND {noindex:p.birth_date} <= {date} AND {area:p.reg_path}) w WHERE w.code IS NOT NULL`},
+		FROM persons p WHERE p.id IN (SELECT u.person_id FROM contraceptive_use u WHERE ` + useStanding + `
+			UNION SELECT h.id FROM persons h WHERE h.spouse_id IS NOT NULL
+			AND h.spouse_id IN (SELECT u.person_id FROM contraceptive_use u WHERE ` + useStanding + `))
+		AND ` + marriedWomen + ` AND (p.birth_date IS NULL OR p.birth_date <= {date}) AND {area:p.reg_path}) w
+		WHERE w.code IS NOT NULL`},
 	stepSource("procedures", "计划生育手术", health.PostOp, "procedure", options(health.ProcedureTypes)),
 	stepSource("prepreg_enrolled", "孕前优生登记（计划怀孕夫妇）", health.PrePreg, "enrolled", nil),
 	stepSource("prepreg_examined", "孕前优生检查", health.PrePreg, "examined", nil),
@@ -275,10 +296,16 @@ func bindSQL(code, q string, a at) bound {
 		case token == "keylen":
 			out.WriteString("?")
 			b.args = append(b.args, a.keyLen)
+		case strings.HasPrefix(token, "area_noindex:"):
+			// An area read through another index (the persons of a few birth months).
+			cond, args := db.Subtree(db.Unindexed(a.dialect, token[len("area_noindex:"):]), a.area)
+			out.WriteString(cond)
+			b.args = append(b.args, args...)
 		case strings.HasPrefix(token, "area:"):
 			cond, args := db.Subtree(token[len("area:"):], a.area)
 			out.WriteString(cond)
 			b.args = append(b.args, args...)
+		case bindRollupToken(token, a, &out, &b):
 		default:
 			panic("stats: unknown token {" + token + "} in source " + code)
 		}

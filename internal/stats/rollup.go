@@ -1,0 +1,174 @@
+package stats
+
+import "strings"
+
+// Counting the population at a date row by row reads a county's million
+// persons; doing it for the two dates of every average population made a
+// yearly report take seconds. The registry keeps person_rollup (migration
+// 0019): persons counted by division, sex, urban, marital flag, status,
+// birth month and death month. At a date D most of those rows are decided
+// by their months alone: born in a month before D's, outside the months
+// holding an age group's bound, and alive or dead in a month after D's.
+// The persons of the remaining months ("edge" months: at most eighteen of
+// some twelve hundred) are read one by one through the birth and death
+// indexes, and persons whose registration changed over time (person_spans)
+// are taken back out of the rollup and counted by their spans, as the row
+// source does. The row SQL of the same source stays the drill-down, and
+// the tests hold the two to the same figures.
+
+// townshipPathLen is the length of a township's path. person_rollup's depth
+// 1 counts by the first townshipPathLen bytes of the registered path: a
+// county's report reads a row per township and month pair, not one per
+// village.
+const townshipPathLen = 26
+
+// rollupDecided are the rollup rows r, beside those of a stock's own
+// condition, counted at {date} by their months: by birth year (depth 2)
+// outside the years that hold an age bound, by birth month otherwise.
+func rollupDecided(cond string) string {
+	return `SELECT r.path AS path, r.sex AS sex, '' AS code, r.urban AS urban, ` + rollupBirth + ` AS birth_date, r.n AS n
+		FROM person_rollup r WHERE r.depth = {year_depth} AND {area:r.path} AND ` + cond + `
+		AND r.birth_month NOT IN ({edge_years}) AND r.birth_month < {year}
+	UNION ALL
+	SELECT r.path, r.sex, '', r.urban, ` + rollupBirth + `, r.n FROM person_rollup r
+		WHERE r.depth = {depth} AND {area:r.path} AND ` + cond + `
+		AND ({year_depth} < 0 OR substr(r.birth_month, 1, 4) IN ({edge_years}))
+		AND r.birth_month NOT IN ({edge_months}) AND r.birth_month < {month}`
+}
+
+// rollupAlive are the rollup rows r of persons alive at {date}: dead in a
+// later month than its own.
+const rollupAlive = `(r.status = 'alive' OR (r.status = 'deceased' AND r.death_month > {month}))`
+
+// personDecided is the population's rollupDecided for one person p.
+const personDecided = `COALESCE(substr(p.birth_date, 1, 7), '') NOT IN ({edge_months})
+	AND COALESCE(substr(p.birth_date, 1, 7), '') < {month}
+	AND (p.status = 'alive' OR (p.status = 'deceased' AND COALESCE(substr(p.death_date, 1, 7), '') > {month}))`
+
+// rollupBirth stands a birth month (or year) for a birth date: every day of
+// a month (year) that holds no age bound falls in the same age group.
+const rollupBirth = `CASE WHEN r.birth_month = '' THEN NULL ELSE r.birth_month || '-01' END`
+
+// populationEdge is the population's condition on a person p read one by
+// one, found through another index than the area's.
+const populationEdge = `{area_noindex:p.reg_path} AND (p.birth_date IS NULL OR p.birth_date <= {date})
+	AND (p.status = 'alive' OR (p.status = 'deceased' AND p.death_date > {date}))
+	AND NOT EXISTS (SELECT 1 FROM person_spans x WHERE x.person_id = p.id)`
+
+// populationCounted is the population source counted: rows of (path, sex,
+// code, urban, birth_date, n) whose n add up to the row source's count.
+var populationCounted = rollupDecided(rollupAlive) + `
+	UNION ALL
+	SELECT p.reg_path, p.sex, '', ` + urbanOfPerson + `, p.birth_date, -1 FROM persons p
+		WHERE p.id IN (SELECT x.person_id FROM person_spans x) AND {area:p.reg_path} AND ` + personDecided + `
+	UNION ALL
+	SELECT p.reg_path, p.sex, '', ` + urbanOfPerson + `, p.birth_date, 1 FROM {edge_ranges} m
+		JOIN persons p ON p.birth_date >= m.column1 AND p.birth_date <= m.column2 WHERE ` + populationEdge + `
+	UNION ALL
+	SELECT p.reg_path, p.sex, '', ` + urbanOfPerson + `, p.birth_date, 1 FROM persons p
+		WHERE p.death_date >= {month_first} AND p.death_date <= {month_last}
+		AND COALESCE(substr(p.birth_date, 1, 7), '') NOT IN ({edge_months}) AND ` + populationEdge + `
+	UNION ALL
+	SELECT s.reg_path, s.sex, '', ` + urbanOfPerson + `, p.birth_date, 1 FROM person_spans s JOIN persons p ON p.id = s.person_id
+		WHERE {area:s.reg_path} AND s.from_date <= {date} AND (s.to_date IS NULL OR s.to_date > {date}) AND s.status = 'alive'`
+
+// marriedWomen is the condition on persons p of the married-women stock.
+const marriedWomen = `p.sex = 'female' AND p.marital_status IN ('first_married', 'remarried') AND p.status = 'alive'`
+
+// marriedWomenCounted is the married-women source counted, as
+// populationCounted.
+var marriedWomenCounted = rollupDecided(`r.sex = 'female' AND r.married = 1 AND r.status = 'alive'`) + `
+	UNION ALL
+	SELECT p.reg_path, p.sex, '', ` + urbanOfPerson + `, p.birth_date, 1 FROM {edge_ranges} m
+		JOIN persons p ON p.birth_date >= m.column1 AND p.birth_date <= m.column2
+		WHERE ` + marriedWomen + ` AND (p.birth_date IS NULL OR p.birth_date <= {date}) AND {area_noindex:p.reg_path}`
+
+// edgeMonths are the months at date whose persons the rollup cannot
+// place: the date's own month and those of the age groups' bounds.
+func edgeMonths(date string) []string {
+	out := []string{date[:7]}
+	for i := 1; i < ageBands; i++ {
+		out = append(out, yearsBefore(date, 5*i)[:7])
+	}
+	return out
+}
+
+// edgeYears are the years of the edge months.
+func edgeYears(date string) []string {
+	var out []string
+	for _, m := range edgeMonths(date) {
+		out = append(out, m[:4])
+	}
+	return out
+}
+
+// monthBounds are the first and last day of a date's month, as text that
+// compares with any date of the month.
+func monthBounds(date string) (first, last string) {
+	return date[:7] + "-01", date[:7] + "-31"
+}
+
+// rollupDepth is the person_rollup depth a count by keys of keyLen bytes
+// reads: townships' rows when the keys are no longer than a township path.
+func rollupDepth(keyLen int) int {
+	if keyLen > 0 && keyLen <= townshipPathLen {
+		return 1
+	}
+	return 0
+}
+
+// bindRollupToken writes a rollup token's SQL and arguments; ok is false
+// for a token that is not one.
+func bindRollupToken(token string, a at, out *strings.Builder, b *bound) bool {
+	switch {
+	case token == "depth":
+		out.WriteString("?")
+		b.args = append(b.args, rollupDepth(a.keyLen))
+	case token == "year_depth":
+		out.WriteString("?")
+		if rollupDepth(a.keyLen) == 1 {
+			b.args = append(b.args, 2)
+		} else {
+			b.args = append(b.args, -1)
+		}
+	case token == "year":
+		out.WriteString("?")
+		b.args = append(b.args, a.date[:4])
+	case token == "edge_years":
+		years := edgeYears(a.date)
+		out.WriteString(strings.TrimSuffix(strings.Repeat("?, ", len(years)), ", "))
+		for _, y := range years {
+			b.args = append(b.args, y)
+		}
+	case token == "month":
+		out.WriteString("?")
+		b.args = append(b.args, a.date[:7])
+	case token == "month_first", token == "month_last":
+		first, last := monthBounds(a.date)
+		out.WriteString("?")
+		if token == "month_first" {
+			b.args = append(b.args, first)
+		} else {
+			b.args = append(b.args, last)
+		}
+	case token == "edge_months":
+		months := edgeMonths(a.date)
+		out.WriteString(strings.TrimSuffix(strings.Repeat("?, ", len(months)), ", "))
+		for _, m := range months {
+			b.args = append(b.args, m)
+		}
+	case token == "edge_ranges":
+		// The months as a table of (first day, last day), named column1
+		// and column2 by both engines.
+		var rows []string
+		for _, m := range edgeMonths(a.date) {
+			first, last := monthBounds(m + "-01")
+			rows = append(rows, "(CAST(? AS TEXT), CAST(? AS TEXT))")
+			b.args = append(b.args, first, last)
+		}
+		out.WriteString("(VALUES " + strings.Join(rows, ", ") + ")")
+	default:
+		return false
+	}
+	return true
+}
