@@ -1,18 +1,23 @@
 package stats
 
-import "strings"
+import (
+	"strings"
+	"time"
+)
 
 // Counting the population at a date row by row reads a county's million
 // persons; doing it for the two dates of every average population made a
 // yearly report take seconds. The registry keeps person_rollup (migration
 // 0019): persons counted by division, sex, urban, marital flag, status,
-// birth month and death month. At a date D most of those rows are decided
-// by their months alone: born in a month before D's, outside the months
+// birth month (or year) and death month. At a date D most of those rows
+// are decided by their months alone: born by D's month, outside the months
 // holding an age group's bound, and alive or dead in a month after D's.
-// The persons of the remaining months ("edge" months: at most eighteen of
-// some twelve hundred) are read one by one through the birth and death
-// indexes, and persons whose registration changed over time (person_spans)
-// are taken back out of the rollup and counted by their spans, as the row
+// Only where D or a bound falls inside a month (not on its last day) are
+// that month's persons read one by one, through the birth and death
+// indexes: never for the month ends that periods end on. Where D or a
+// bound is not 31 December, its year is read by month, other years by
+// year. Persons whose registration changed over time (person_spans) are
+// taken back out of the rollup and counted by their spans, as the row
 // source does. The row SQL of the same source stays the drill-down, and
 // the tests hold the two to the same figures.
 
@@ -24,16 +29,16 @@ const townshipPathLen = 26
 
 // rollupDecided are the rollup rows r, beside those of a stock's own
 // condition, counted at {date} by their months: by birth year (depth 2)
-// outside the years that hold an age bound, by birth month otherwise.
+// outside the split years, by birth month otherwise.
 func rollupDecided(cond string) string {
 	return `SELECT r.path AS path, r.sex AS sex, '' AS code, r.urban AS urban, ` + rollupBirth + ` AS birth_date, r.n AS n
 		FROM person_rollup r WHERE r.depth = {year_depth} AND {area:r.path} AND ` + cond + `
-		AND r.birth_month NOT IN ({edge_years}) AND r.birth_month < {year}
+		AND r.birth_month NOT IN ({split_years}) AND r.birth_month <= {year}
 	UNION ALL
 	SELECT r.path, r.sex, '', r.urban, ` + rollupBirth + `, r.n FROM person_rollup r
 		WHERE r.depth = {depth} AND {area:r.path} AND ` + cond + `
-		AND ({year_depth} < 0 OR substr(r.birth_month, 1, 4) IN ({edge_years}))
-		AND r.birth_month NOT IN ({edge_months}) AND r.birth_month < {month}`
+		AND ({year_depth} < 0 OR substr(r.birth_month, 1, 4) IN ({split_years}))
+		AND r.birth_month NOT IN ({edge_months}) AND r.birth_month <= {month}`
 }
 
 // rollupAlive are the rollup rows r of persons alive at {date}: dead in a
@@ -42,7 +47,7 @@ const rollupAlive = `(r.status = 'alive' OR (r.status = 'deceased' AND r.death_m
 
 // personDecided is the population's rollupDecided for one person p.
 const personDecided = `COALESCE(substr(p.birth_date, 1, 7), '') NOT IN ({edge_months})
-	AND COALESCE(substr(p.birth_date, 1, 7), '') < {month}
+	AND COALESCE(substr(p.birth_date, 1, 7), '') <= {month}
 	AND (p.status = 'alive' OR (p.status = 'deceased' AND COALESCE(substr(p.death_date, 1, 7), '') > {month}))`
 
 // rollupBirth stands a birth month (or year) for a birth date: every day of
@@ -66,7 +71,7 @@ var populationCounted = rollupDecided(rollupAlive) + `
 		JOIN persons p ON p.birth_date >= m.column1 AND p.birth_date <= m.column2 WHERE ` + populationEdge + `
 	UNION ALL
 	SELECT p.reg_path, p.sex, '', ` + urbanOfPerson + `, p.birth_date, 1 FROM persons p
-		WHERE p.death_date >= {month_first} AND p.death_date <= {month_last}
+		WHERE {day_inside} = 1 AND p.death_date >= {month_first} AND p.death_date <= {month_last}
 		AND COALESCE(substr(p.birth_date, 1, 7), '') NOT IN ({edge_months}) AND ` + populationEdge + `
 	UNION ALL
 	SELECT s.reg_path, s.sex, '', ` + urbanOfPerson + `, p.birth_date, 1 FROM person_spans s JOIN persons p ON p.id = s.person_id
@@ -83,24 +88,50 @@ var marriedWomenCounted = rollupDecided(`r.sex = 'female' AND r.married = 1 AND 
 		JOIN persons p ON p.birth_date >= m.column1 AND p.birth_date <= m.column2
 		WHERE ` + marriedWomen + ` AND (p.birth_date IS NULL OR p.birth_date <= {date}) AND {area_noindex:p.reg_path}`
 
-// edgeMonths are the months at date whose persons the rollup cannot
-// place: the date's own month and those of the age groups' bounds.
+// edgeMonths are the months at date whose persons the rollup cannot place,
+// each read one by one: the date's own month and those of the age groups'
+// bounds, where that day is not the last of its month (at a month's end
+// every person born in it was born by the date, or by the bound).
 func edgeMonths(date string) []string {
-	out := []string{date[:7]}
-	for i := 1; i < ageBands; i++ {
-		out = append(out, yearsBefore(date, 5*i)[:7])
+	var out []string
+	for _, d := range boundDates(date) {
+		if !lastOfMonth(d) {
+			out = append(out, d[:7])
+		}
 	}
 	return out
 }
 
-// edgeYears are the years of the edge months.
-func edgeYears(date string) []string {
+// splitYears are the years at date the rollup reads by month rather than
+// by year: those of the date and the bounds, where that day is not 31
+// December.
+func splitYears(date string) []string {
 	var out []string
-	for _, m := range edgeMonths(date) {
-		out = append(out, m[:4])
+	for _, d := range boundDates(date) {
+		if d[5:] != "12-31" {
+			out = append(out, d[:4])
+		}
 	}
 	return out
 }
+
+// boundDates are the date and the bounds of its age groups (bandCase).
+func boundDates(date string) []string {
+	out := []string{date}
+	for i := 1; i < ageBands; i++ {
+		out = append(out, yearsBefore(date, 5*i))
+	}
+	return out
+}
+
+// lastOfMonth says whether a date is the last day of its month.
+func lastOfMonth(date string) bool {
+	t, err := time.Parse(time.DateOnly, date)
+	return err == nil && t.AddDate(0, 0, 1).Day() == 1
+}
+
+// noValue stands in an empty list of months or years: it equals none.
+const noValue = "-"
 
 // monthBounds are the first and last day of a date's month, as text that
 // compares with any date of the month.
@@ -134,11 +165,14 @@ func bindRollupToken(token string, a at, out *strings.Builder, b *bound) bool {
 	case token == "year":
 		out.WriteString("?")
 		b.args = append(b.args, a.date[:4])
-	case token == "edge_years":
-		years := edgeYears(a.date)
-		out.WriteString(strings.TrimSuffix(strings.Repeat("?, ", len(years)), ", "))
-		for _, y := range years {
-			b.args = append(b.args, y)
+	case token == "split_years":
+		writeList(out, b, splitYears(a.date))
+	case token == "day_inside":
+		out.WriteString("?")
+		if lastOfMonth(a.date) {
+			b.args = append(b.args, 0)
+		} else {
+			b.args = append(b.args, 1)
 		}
 	case token == "month":
 		out.WriteString("?")
@@ -152,11 +186,7 @@ func bindRollupToken(token string, a at, out *strings.Builder, b *bound) bool {
 			b.args = append(b.args, last)
 		}
 	case token == "edge_months":
-		months := edgeMonths(a.date)
-		out.WriteString(strings.TrimSuffix(strings.Repeat("?, ", len(months)), ", "))
-		for _, m := range months {
-			b.args = append(b.args, m)
-		}
+		writeList(out, b, edgeMonths(a.date))
 	case token == "edge_ranges":
 		// The months as a table of (first day, last day), named column1
 		// and column2 by both engines.
@@ -166,9 +196,26 @@ func bindRollupToken(token string, a at, out *strings.Builder, b *bound) bool {
 			rows = append(rows, "(CAST(? AS TEXT), CAST(? AS TEXT))")
 			b.args = append(b.args, first, last)
 		}
+		if len(rows) == 0 {
+			// No month: a range no date lies in.
+			rows = append(rows, "(CAST(? AS TEXT), CAST(? AS TEXT))")
+			b.args = append(b.args, noValue, noValue)
+		}
 		out.WriteString("(VALUES " + strings.Join(rows, ", ") + ")")
 	default:
 		return false
 	}
 	return true
+}
+
+// writeList writes placeholders for a list of values (noValue for none,
+// since an empty IN list is not SQL) and appends the values.
+func writeList(out *strings.Builder, b *bound, values []string) {
+	if len(values) == 0 {
+		values = []string{noValue}
+	}
+	out.WriteString(strings.TrimSuffix(strings.Repeat("?, ", len(values)), ", "))
+	for _, v := range values {
+		b.args = append(b.args, v)
+	}
 }

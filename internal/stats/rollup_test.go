@@ -13,10 +13,11 @@ import (
 	"jisheng/internal/testfix"
 )
 
-// rollupDates are the dates the rollup is checked at: month ends, the day
-// before a year, a leap day and days inside a month, so that births on an
-// age group's bound and deaths in the date's month fall on either side.
-var rollupDates = []string{"2025-12-31", "2026-12-31", "2024-02-29", "2026-06-15", "2025-03-01", "2026-01-31"}
+// rollupDates are the dates the rollup is checked at: year and month ends,
+// a leap day, the end of February before a leap year's bound and days
+// inside a month, so that births on an age group's bound and deaths in the
+// date's month fall on either side.
+var rollupDates = []string{"2025-12-31", "2026-12-31", "2024-02-29", "2026-06-15", "2025-03-01", "2026-01-31", "2026-06-30", "2023-02-28"}
 
 // seedRollupCounty writes persons whose birth and death dates sit on and
 // around the age bounds of rollupDates, with unknown birth dates, statuses

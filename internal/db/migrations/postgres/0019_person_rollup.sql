@@ -105,3 +105,7 @@ CREATE INDEX persons_spouse ON persons(spouse_id) WHERE spouse_id IS NOT NULL;
 -- need no visit to a million-row table.
 DROP INDEX persons_birth;
 CREATE INDEX persons_birth ON persons(birth_date, status, reg_path, sex, hukou_type, marital_status, death_date);
+
+-- A birth is urban when either parent's registration is non-agricultural:
+-- the parents' registration type is read from this index, not their rows.
+CREATE INDEX persons_hukou ON persons(hukou_type, id);
