@@ -57,6 +57,10 @@ func bandCase(date string) (string, []any) {
 	return b.String(), args
 }
 
+// byMonth, as the key length of a cube, counts a dated flow by the month
+// of its rows instead of by division.
+const byMonth = -1
+
 // countCube counts a source over a in SQL, or in Go for a source whose
 // code is classified in Go.
 func countCube(ctx context.Context, c db.Conn, s Source, a at, keyLen int) (cube, error) {
@@ -64,22 +68,23 @@ func countCube(ctx context.Context, c db.Conn, s Source, a at, keyLen int) (cube
 		a.keyLen = keyLen
 		return countAggregate(ctx, c, s, a)
 	}
-	src := s.bind(a)
+	key, keyArgs := "substr(r.path, 1, ?)", []any{keyLen}
+	if keyLen == byMonth {
+		key, keyArgs = "substr(r.on_date, 1, 7)", nil
+	}
 	band, bandArgs := bandCase(ageDate(s, a))
-	args := append([]any{keyLen}, bandArgs...)
-	args = append(args, src.args...)
-	q := `SELECT substr(r.path, 1, ?) AS k, r.sex, r.code, r.urban, ` + band + ` AS band, COUNT(*),
-		CAST(COALESCE(SUM(r.amount), 0) AS BIGINT) FROM (` + src.sql + `) r GROUP BY 1, 2, 3, 4, 5`
+	head := `SELECT ` + key + ` AS k, r.sex, r.code, r.urban, ` + band + ` AS band, `
+	src := s.bind(a)
+	q := head + `COUNT(*), CAST(COALESCE(SUM(r.amount), 0) AS BIGINT) FROM (` + src.sql + `) r GROUP BY 1, 2, 3, 4, 5`
 	switch {
 	case s.counted != "":
 		a.keyLen = keyLen
 		src = bindSQL(s.Code, s.counted, a)
-		args = append(append([]any{keyLen}, bandArgs...), src.args...)
-		q = `SELECT substr(r.path, 1, ?) AS k, r.sex, r.code, r.urban, ` + band + ` AS band,
-			CAST(SUM(r.n) AS BIGINT), CAST(0 AS BIGINT) FROM (` + src.sql + `) r GROUP BY 1, 2, 3, 4, 5`
+		q = head + `CAST(SUM(r.n) AS BIGINT), CAST(0 AS BIGINT) FROM (` + src.sql + `) r GROUP BY 1, 2, 3, 4, 5`
 	case s.classify != nil:
-		q = `SELECT substr(r.path, 1, ?) AS k, r.sex, r.code, r.urban, ` + band + ` AS band, 1, r.amount FROM (` + src.sql + `) r`
+		q = head + `1, r.amount FROM (` + src.sql + `) r`
 	}
+	args := append(append(keyArgs, bandArgs...), src.args...)
 	rows, err := c.Query(ctx, q, args...)
 	if err != nil {
 		return nil, apperr.Wrap(err, "count "+s.Code)

@@ -129,6 +129,8 @@ func (s *Service) Trend(ctx context.Context, in ReportInput) (Trend, error) {
 			return err
 		}
 		out.Division = DivisionRef{d.Code, d.Name, d.Level}
+		// Dated flows are counted once for the period, by month.
+		byMonths := newEvaluator(ctx, tx.Conn, d.Path, p, s.today(), byMonth)
 		for _, m := range p.Months() {
 			ev := newEvaluator(ctx, tx.Conn, d.Path, m, s.today(), len(d.Path))
 			month := TrendMonth{Period: m, Figures: []TrendFigure{}, Future: m.From > s.today()}
@@ -137,7 +139,13 @@ func (s *Service) Trend(ctx context.Context, in ReportInput) (Trend, error) {
 				continue
 			}
 			for _, in := range selected(in.Indicators) {
-				f, err := ev.figure(in, "")
+				var f Figure
+				var err error
+				if monthly(in) {
+					f, err = byMonths.figure(in, m.From[:7])
+				} else {
+					f, err = ev.figure(in, "")
+				}
 				if err != nil {
 					return err
 				}
@@ -148,4 +156,21 @@ func (s *Service) Trend(ctx context.Context, in ReportInput) (Trend, error) {
 		return nil
 	})
 	return out, err
+}
+
+// monthly says whether an indicator reads only dated flows, so that its
+// figure for a month is the period's rows of that month.
+func monthly(in Indicator) bool {
+	if !datedTerm(in.NumTerm) {
+		return false
+	}
+	return in.DenTerm == nil || datedTerm(*in.DenTerm)
+}
+
+func datedTerm(t Term) bool {
+	s, ok := sourceOf(t.Source)
+	if !ok || !s.dated || t.Average || t.Task != "" {
+		return false
+	}
+	return t.Minus == nil || datedTerm(*t.Minus)
 }

@@ -47,6 +47,12 @@ type Source struct {
 	// every row: the data-quality sources over a million persons. Its
 	// indicators filter by code only; the rows (SQL) stay the drill-down.
 	aggregate string
+	// dated marks a flow whose rows carry their records' own dates, the
+	// same whatever the period: a month's rows are the year's rows dated
+	// in that month, so a trend counts the year once, by month. (A case's
+	// first step in the period, or a payment cycle within it, depends on
+	// the period.)
+	dated bool
 	// counted, where set, is the SQL that counts the source instead of
 	// its rows: rows of (path, sex, code, urban, birth_date, n) whose n add
 	// up to the count of the rows in each cell (rollup.go).
@@ -112,7 +118,7 @@ var sources = []Source{
 		SELECT p.id, p.id, s.reg_path, '', s.sex, p.birth_date, '', ` + urbanOfPerson + `, 0
 		FROM person_spans s JOIN persons p ON p.id = s.person_id
 		WHERE {area:s.reg_path} AND s.from_date <= {date} AND (s.to_date IS NULL OR s.to_date > {date}) AND s.status = 'alive'`},
-	{Code: "births", Name: "出生", Kind: Flow,
+	{Code: "births", Name: "出生", Kind: Flow, dated: true,
 		Codes: []CodeName{{"1", "一孩"}, {"2", "二孩"}, {"3", "三孩及以上"}, {"", "孩次不详（母亲不在册）"}},
 		// A birth counts where the child was first registered: its first
 		// span's division when its registration has changed since.
@@ -127,10 +133,10 @@ var sources = []Source{
 		` + urbanOfParents + ` AS urban, 0 AS amount
 		FROM persons p WHERE p.birth_date >= {from} AND p.birth_date <= {to}
 		AND p.id IN (SELECT s.person_id FROM person_spans s)) b WHERE {area:b.path}`},
-	{Code: "deaths", Name: "死亡", Kind: Flow, SQL: `SELECT p.id AS id, p.id AS person_id, p.reg_path AS path,
+	{Code: "deaths", Name: "死亡", Kind: Flow, dated: true, SQL: `SELECT p.id AS id, p.id AS person_id, p.reg_path AS path,
 		p.death_date AS on_date, p.sex AS sex, p.birth_date AS birth_date, '' AS code, ` + urbanOfPerson + ` AS urban, 0 AS amount
 		FROM persons p WHERE p.status = 'deceased' AND p.death_date >= {from} AND p.death_date <= {to} AND {area:p.reg_path}`},
-	{Code: "marriages", Name: "结婚登记", Kind: Flow, Codes: []CodeName{{"first_marriage", "初婚"}, {"remarriage", "再婚"}},
+	{Code: "marriages", Name: "结婚登记", Kind: Flow, dated: true, Codes: []CodeName{{"first_marriage", "初婚"}, {"remarriage", "再婚"}},
 		SQL: `SELECT e.id AS id, e.person_id AS person_id, e.division_path AS path, e.event_date AS on_date, p.sex AS sex,
 		p.birth_date AS birth_date, e.kind AS code, ` + urbanOfPerson + ` AS urban, 0 AS amount
 		FROM person_events e JOIN persons p ON p.id = e.person_id
@@ -159,12 +165,12 @@ var sources = []Source{
 		{"positive", "阳性"}, {"suspicious", "可疑"}}),
 	stepSource("screening_diagnosed", "筛查诊断", health.Screening, "diagnosis", nil),
 	stepSource("screening_treated", "筛查治疗", health.Screening, "treatment", nil),
-	{Code: "screening_closed", Name: "筛查结案", Kind: Flow, SQL: `SELECT c.id AS id, c.person_id AS person_id,
+	{Code: "screening_closed", Name: "筛查结案", Kind: Flow, dated: true, SQL: `SELECT c.id AS id, c.person_id AS person_id,
 		c.division_path AS path, c.closed_on AS on_date, p.sex AS sex, p.birth_date AS birth_date, '' AS code,
 		0 AS urban, 0 AS amount FROM health_cases c JOIN persons p ON p.id = c.person_id
 		WHERE c.program = '` + health.Screening + `' AND c.status = 'closed' AND c.closed_on >= {from} AND c.closed_on <= {to}
 		AND {area:c.division_path}`},
-	{Code: "follow_ups", Name: "应随访", Kind: Flow, Codes: timelinessCodes, classify: visitTimeliness,
+	{Code: "follow_ups", Name: "应随访", Kind: Flow, dated: true, Codes: timelinessCodes, classify: visitTimeliness,
 		SQL: `SELECT v.id AS id, v.person_id AS person_id, v.division_path AS path, v.due_on AS on_date, p.sex AS sex,
 		p.birth_date AS birth_date, v.status || '|' || v.due_on || '|' || v.window_days || '|' || COALESCE(v.done_on, '') || '|' ||
 		COALESCE(v.lapsed_on, '') || '|' || v.program || '|' || v.kind AS code, 0 AS urban, 0 AS amount

@@ -2,6 +2,7 @@ package stats_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"testing"
@@ -449,6 +450,43 @@ func TestTrendSumsToTheYear(t *testing.T) {
 		}
 		_, err = svc.Trend(countyCtx(), stats.ReportInput{Period: "2026"})
 		wantCode(t, err, apperr.Invalid, "indicators")
+	})
+}
+
+// TestTrendEqualsMonthlyReports holds every indicator's trend figure to
+// the report of that month: the trend counts dated flows once for the
+// year, by month, and everything else month by month.
+func TestTrendEqualsMonthlyReports(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		seed(t, d)
+		svc := newService(t, d)
+		var codes []string
+		for _, in := range stats.Indicators() {
+			codes = append(codes, in.Code)
+		}
+		for start := 0; start < len(codes); start += 6 {
+			batch := codes[start:min(start+6, len(codes))]
+			tr, err := svc.Trend(countyCtx(), stats.ReportInput{Period: "2026", Indicators: batch})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, m := range tr.Months {
+				rep, err := svc.Report(countyCtx(), stats.ReportInput{Period: m.Period.Code, Indicators: batch})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if m.Future {
+					continue
+				}
+				for i, f := range m.Figures {
+					got, _ := json.Marshal(f.Figure)
+					want, _ := json.Marshal(rep.Rows[i].Figure)
+					if rep.Rows[i].Code != f.Code || string(got) != string(want) {
+						t.Errorf("%s in %s: trend %s, report %s", f.Code, m.Period.Code, got, want)
+					}
+				}
+			}
+		}
 	})
 }
 
