@@ -141,7 +141,7 @@ var sources = []Source{
 		p.birth_date AS birth_date, e.kind AS code, ` + urbanOfPerson + ` AS urban, 0 AS amount
 		FROM person_events e JOIN persons p ON p.id = e.person_id
 		WHERE e.kind IN ('first_marriage', 'remarriage') AND e.event_date >= {from} AND e.event_date <= {to}
-		AND {area:e.division_path} AND NOT EXISTS (SELECT 1 FROM person_events x WHERE x.corrects_id = e.id)`},
+		AND {area_noindex:e.division_path} AND NOT EXISTS (SELECT 1 FROM person_events x WHERE x.corrects_id = e.id)`},
 	{Code: "married_women", Name: "已婚妇女", Kind: Stock, counted: marriedWomenCounted, SQL: `SELECT p.id AS id,
 		p.id AS person_id, p.reg_path AS path, '' AS on_date, p.sex AS sex, p.birth_date AS birth_date, '' AS code,
 		` + urbanOfPerson + ` AS urban, 0 AS amount FROM persons p WHERE ` + marriedWomen + `

@@ -58,3 +58,64 @@ func County(b testing.TB, persons int, today string) (*db.DB, *fieldcrypt.Keyrin
 	b.Logf("generated %d persons in %.1f s", persons, time.Since(start).Seconds())
 	return d, k, j
 }
+
+// Events is JISHENG_BENCH_EVENTS, or three per person when it is not a
+// positive number.
+func Events(persons int) int {
+	if v, err := strconv.Atoi(os.Getenv("JISHENG_BENCH_EVENTS")); err == nil && v > 0 {
+		return v
+	}
+	return 3 * persons
+}
+
+// AddEvents writes n life events over the county's persons, three per
+// person at most, so that reads by kind and date meet a registry's volume
+// of history: each person's birth, then a first marriage (the married) or
+// a move into the village, then a transfer, dated years after the birth
+// and never after today. The demo generator writes persons only.
+func AddEvents(b testing.TB, d *db.DB, n int, today string) {
+	b.Helper()
+	ctx := context.Background()
+	second := `CASE WHEN p.marital_status IN ('first_married', 'remarried') THEN 'first_marriage' ELSE 'move_in' END`
+	after := func(years string) string {
+		if d.Dialect() == db.Postgres {
+			return `LEAST((p.birth_date::date + make_interval(years => ` + years + `))::text, ?)`
+		}
+		return `MIN(date(p.birth_date, '+' || (` + years + `) || ' years'), ?)`
+	}
+	kinds := []struct{ kind, date string }{
+		{"'birth'", "p.birth_date"},
+		{second, after("20 + CAST(p.id % 10 AS INTEGER)")},
+		{"'transfer'", after("5 + CAST(p.id % 15 AS INTEGER)")},
+	}
+	start := time.Now()
+	written := 0
+	err := d.Tx(ctx, func(tx *db.Tx) error {
+		for _, k := range kinds {
+			if written >= n {
+				break
+			}
+			var args []any
+			if k.date != "p.birth_date" {
+				args = append(args, today)
+			}
+			args = append(args, db.Now(), n-written)
+			res, err := tx.Exec(ctx, `INSERT INTO person_events (person_id, kind, event_date, division_path, created_at, created_by)
+				SELECT p.id, `+k.kind+`, `+k.date+`, p.reg_path, ?, 'bench' FROM persons p
+				WHERE p.birth_date IS NOT NULL AND p.birth_date <> '' ORDER BY p.id LIMIT ?`, args...)
+			if err != nil {
+				return err
+			}
+			rows, _ := res.RowsAffected()
+			written += int(rows)
+		}
+		return nil
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := d.Analyze(ctx); err != nil {
+		b.Fatal(err)
+	}
+	b.Logf("wrote %d events in %.1f s", written, time.Since(start).Seconds())
+}

@@ -119,12 +119,17 @@ END;
 -- woman counts by her own method or her husband's.
 CREATE INDEX persons_spouse ON persons(spouse_id) WHERE spouse_id IS NOT NULL;
 
--- The persons of a few birth months are read one by one; the index holds
--- what the population and married-women counts ask of them, so that they
--- need no visit to a million-row table.
+-- The persons of a few birth months, and a period's births, are read one
+-- by one; the index holds what the population, married-women and birth
+-- counts ask of them, so that they need no visit to a million-row table.
 DROP INDEX persons_birth;
-CREATE INDEX persons_birth ON persons(birth_date, status, reg_path, sex, hukou_type, marital_status, death_date);
+CREATE INDEX persons_birth ON persons(birth_date, status, reg_path, sex, hukou_type, marital_status, death_date,
+    mother_id, father_id);
 
 -- A birth is urban when either parent's registration is non-agricultural:
 -- the parents' registration type is read from this index, not their rows.
 CREATE INDEX persons_hukou ON persons(hukou_type, id);
+
+-- A period's marriages are found by kind and date among millions of events,
+-- not by walking every event of the area.
+CREATE INDEX person_events_kind ON person_events(kind, event_date);
