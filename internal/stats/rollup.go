@@ -21,10 +21,9 @@ import (
 // source does. The row SQL of the same source stays the drill-down, and
 // the tests hold the two to the same figures.
 
-// townshipPathLen is the length of a township's path. person_rollup's depth
-// 1 counts by the first townshipPathLen bytes of the registered path: a
-// county's report reads a row per township and month pair, not one per
-// village.
+// townshipPathLen is the length of a township's path. person_rollup's
+// depths 1 and 2 count by the first townshipPathLen bytes of the
+// registered path: a county's report reads townships' rows, not villages'.
 const townshipPathLen = 26
 
 // rollupDecided are the rollup rows r, beside those of a stock's own
@@ -36,7 +35,7 @@ func rollupDecided(cond string) string {
 		AND r.birth_month NOT IN ({split_years}) AND r.birth_month <= {year}
 	UNION ALL
 	SELECT r.path, r.sex, '', r.urban, ` + rollupBirth + `, r.n FROM person_rollup r
-		WHERE r.depth = {depth} AND {area:r.path} AND ` + cond + `
+		WHERE {if_split_months} AND r.depth = {depth} AND {area:r.path} AND ` + cond + `
 		AND ({year_depth} < 0 OR substr(r.birth_month, 1, 4) IN ({split_years}))
 		AND r.birth_month NOT IN ({edge_months}) AND r.birth_month <= {month}`
 }
@@ -68,10 +67,10 @@ var populationCounted = rollupDecided(rollupAlive) + `
 		WHERE p.id IN (SELECT x.person_id FROM person_spans x) AND {area:p.reg_path} AND ` + personDecided + `
 	UNION ALL
 	SELECT p.reg_path, p.sex, '', ` + urbanOfPerson + `, p.birth_date, 1 FROM {edge_ranges} m
-		JOIN persons p ON p.birth_date >= m.column1 AND p.birth_date <= m.column2 WHERE ` + populationEdge + `
+		JOIN persons p ON p.birth_date >= m.column1 AND p.birth_date <= m.column2 WHERE {if_edge_months} AND ` + populationEdge + `
 	UNION ALL
 	SELECT p.reg_path, p.sex, '', ` + urbanOfPerson + `, p.birth_date, 1 FROM persons p
-		WHERE {day_inside} = 1 AND p.death_date >= {month_first} AND p.death_date <= {month_last}
+		WHERE {if_day_inside} AND p.death_date >= {month_first} AND p.death_date <= {month_last}
 		AND COALESCE(substr(p.birth_date, 1, 7), '') NOT IN ({edge_months}) AND ` + populationEdge + `
 	UNION ALL
 	SELECT s.reg_path, s.sex, '', ` + urbanOfPerson + `, p.birth_date, 1 FROM person_spans s JOIN persons p ON p.id = s.person_id
@@ -86,7 +85,8 @@ var marriedWomenCounted = rollupDecided(`r.sex = 'female' AND r.married = 1 AND 
 	UNION ALL
 	SELECT p.reg_path, p.sex, '', ` + urbanOfPerson + `, p.birth_date, 1 FROM {edge_ranges} m
 		JOIN persons p ON p.birth_date >= m.column1 AND p.birth_date <= m.column2
-		WHERE ` + marriedWomen + ` AND (p.birth_date IS NULL OR p.birth_date <= {date}) AND {area_noindex:p.reg_path}`
+		WHERE {if_edge_months} AND ` + marriedWomen + ` AND (p.birth_date IS NULL OR p.birth_date <= {date})
+		AND {area_noindex:p.reg_path}`
 
 // edgeMonths are the months at date whose persons the rollup cannot place,
 // each read one by one: the date's own month and those of the age groups'
@@ -167,13 +167,14 @@ func bindRollupToken(token string, a at, out *strings.Builder, b *bound) bool {
 		b.args = append(b.args, a.date[:4])
 	case token == "split_years":
 		writeList(out, b, splitYears(a.date))
-	case token == "day_inside":
-		out.WriteString("?")
-		if lastOfMonth(a.date) {
-			b.args = append(b.args, 0)
-		} else {
-			b.args = append(b.args, 1)
-		}
+	// The if_ tokens are literal truths, not arguments, so that both
+	// planners drop a part of the query that cannot yield a row.
+	case token == "if_day_inside":
+		out.WriteString(literal(!lastOfMonth(a.date)))
+	case token == "if_edge_months":
+		out.WriteString(literal(len(edgeMonths(a.date)) > 0))
+	case token == "if_split_months":
+		out.WriteString(literal(rollupDepth(a.keyLen) == 0 || len(splitYears(a.date)) > 0))
 	case token == "month":
 		out.WriteString("?")
 		b.args = append(b.args, a.date[:7])
@@ -218,4 +219,12 @@ func writeList(out *strings.Builder, b *bound, values []string) {
 	for _, v := range values {
 		b.args = append(b.args, v)
 	}
+}
+
+// literal is SQL for a truth known when the query is written.
+func literal(b bool) string {
+	if b {
+		return "1 = 1"
+	}
+	return "1 = 0"
 }
