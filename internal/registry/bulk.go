@@ -646,15 +646,19 @@ func month(date string) string {
 const townshipPathLen = 26
 
 // writeRollup adds the load's persons to person_rollup, by registered
-// division (depth 0), by township (depth 1) and by township and birth year
-// (depth 2), a hundred rows a statement.
+// division (depth 0), by township (depth 1), by township and birth year
+// (depth 2) and by registered division and birth year (depth 3), a hundred
+// rows a statement.
 func (b *bulkCounts) writeRollup(ctx context.Context, tx *db.Tx) error {
-	byTownship, byYear := map[rollupKey]int{}, map[rollupKey]int{}
+	byTownship, byTownshipYear, byYear := map[rollupKey]int{}, map[rollupKey]int{}, map[rollupKey]int{}
 	for k, n := range b.rollup {
+		year := k
+		year.birthMonth = k.birthMonth[:min(len(k.birthMonth), 4)]
+		byYear[year] += n
 		k.path = k.path[:min(len(k.path), townshipPathLen)]
 		byTownship[k] += n
-		k.birthMonth = k.birthMonth[:min(len(k.birthMonth), 4)]
-		byYear[k] += n
+		year.path = k.path
+		byTownshipYear[year] += n
 	}
 	const cols = 9
 	const per = 100
@@ -671,7 +675,7 @@ func (b *bulkCounts) writeRollup(ctx context.Context, tx *db.Tx) error {
 		args = args[:0]
 		return apperr.Wrap(err, "person rollup")
 	}
-	for depth, m := range []map[rollupKey]int{b.rollup, byTownship, byYear} {
+	for depth, m := range []map[rollupKey]int{b.rollup, byTownship, byTownshipYear, byYear} {
 		for k, n := range m {
 			args = append(args, depth, k.path, k.sex, boolInt(k.urban), boolInt(k.married), k.status, k.birthMonth, k.deathMonth, n)
 			if len(args) == cols*per {

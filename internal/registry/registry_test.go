@@ -412,7 +412,8 @@ func checkRollup(t *testing.T, d *db.DB) {
 			COALESCE(substr(death_date, 1, 7), '') AS death_month, COUNT(*) FROM persons GROUP BY 1, 2, 3, 4, 5, 6, 7, 8`
 	}
 	want := countRows(t, d, `SELECT * FROM (`+recount("0", "reg_path", 7)+` UNION ALL `+recount("1", "substr(reg_path, 1, 26)", 7)+
-		` UNION ALL `+recount("2", "substr(reg_path, 1, 26)", 4)+`) x ORDER BY 1, 2, 3, 4, 5, 6, 7, 8`)
+		` UNION ALL `+recount("2", "substr(reg_path, 1, 26)", 4)+` UNION ALL `+recount("3", "reg_path", 4)+
+		`) x ORDER BY 1, 2, 3, 4, 5, 6, 7, 8`)
 	got := countRows(t, d, `SELECT depth, path, sex, urban, married, status, birth_month, death_month, n FROM person_rollup
 		WHERE n <> 0 ORDER BY 1, 2, 3, 4, 5, 6, 7, 8`)
 	if got != want || got == "" {

@@ -23,12 +23,13 @@ import (
 
 // townshipPathLen is the length of a township's path. person_rollup's
 // depths 1 and 2 count by the first townshipPathLen bytes of the
-// registered path: a county's report reads townships' rows, not villages'.
+// registered path: a county's report reads townships' rows, not villages';
+// depths 0 and 3 count by the registered division.
 const townshipPathLen = 26
 
 // rollupDecided are the rollup rows r, beside those of a stock's own
-// condition, counted at {date} by their months: by birth year (depth 2)
-// outside the split years, by birth month otherwise.
+// condition, counted at {date} by their months: by birth year (depth 2 or
+// 3) outside the split years, by birth month (depth 1 or 0) in them.
 func rollupDecided(cond string) string {
 	return `SELECT r.path AS path, r.sex AS sex, '' AS code, r.urban AS urban, ` + rollupBirth + ` AS birth_date, r.n AS n
 		FROM person_rollup r WHERE r.depth = {year_depth} AND {area:r.path} AND ` + cond + `
@@ -36,7 +37,7 @@ func rollupDecided(cond string) string {
 	UNION ALL
 	SELECT r.path, r.sex, '', r.urban, ` + rollupBirth + `, r.n FROM person_rollup r
 		WHERE {if_split_months} AND r.depth = {depth} AND {area:r.path} AND ` + cond + `
-		AND ({year_depth} < 0 OR substr(r.birth_month, 1, 4) IN ({split_years}))
+		AND substr(r.birth_month, 1, 4) IN ({split_years})
 		AND r.birth_month NOT IN ({edge_months}) AND r.birth_month <= {month}`
 }
 
@@ -148,6 +149,15 @@ func rollupDepth(keyLen int) int {
 	return 0
 }
 
+// yearDepth is the person_rollup depth counting by birth year that goes
+// with rollupDepth: townships' (2) or registered divisions' (3).
+func yearDepth(keyLen int) int {
+	if rollupDepth(keyLen) == 1 {
+		return 2
+	}
+	return 3
+}
+
 // bindRollupToken writes a rollup token's SQL and arguments; ok is false
 // for a token that is not one.
 func bindRollupToken(token string, a at, out *strings.Builder, b *bound) bool {
@@ -157,11 +167,7 @@ func bindRollupToken(token string, a at, out *strings.Builder, b *bound) bool {
 		b.args = append(b.args, rollupDepth(a.keyLen))
 	case token == "year_depth":
 		out.WriteString("?")
-		if rollupDepth(a.keyLen) == 1 {
-			b.args = append(b.args, 2)
-		} else {
-			b.args = append(b.args, -1)
-		}
+		b.args = append(b.args, yearDepth(a.keyLen))
 	case token == "year":
 		out.WriteString("?")
 		b.args = append(b.args, a.date[:4])
@@ -174,7 +180,7 @@ func bindRollupToken(token string, a at, out *strings.Builder, b *bound) bool {
 	case token == "if_edge_months":
 		out.WriteString(literal(len(edgeMonths(a.date)) > 0))
 	case token == "if_split_months":
-		out.WriteString(literal(rollupDepth(a.keyLen) == 0 || len(splitYears(a.date)) > 0))
+		out.WriteString(literal(len(splitYears(a.date)) > 0))
 	case token == "month":
 		out.WriteString("?")
 		b.args = append(b.args, a.date[:7])

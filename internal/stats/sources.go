@@ -135,7 +135,8 @@ var sources = []Source{
 		AND p.id IN (SELECT s.person_id FROM person_spans s)) b WHERE {area:b.path}`},
 	{Code: "deaths", Name: "死亡", Kind: Flow, dated: true, SQL: `SELECT p.id AS id, p.id AS person_id, p.reg_path AS path,
 		p.death_date AS on_date, p.sex AS sex, p.birth_date AS birth_date, '' AS code, ` + urbanOfPerson + ` AS urban, 0 AS amount
-		FROM persons p WHERE p.status = 'deceased' AND p.death_date >= {from} AND p.death_date <= {to} AND {area:p.reg_path}`},
+		FROM persons p WHERE p.status = 'deceased' AND p.death_date >= {from} AND p.death_date <= {to}
+		AND {area_noindex:p.reg_path}`},
 	{Code: "marriages", Name: "结婚登记", Kind: Flow, dated: true, Codes: []CodeName{{"first_marriage", "初婚"}, {"remarriage", "再婚"}},
 		SQL: `SELECT e.id AS id, e.person_id AS person_id, e.division_path AS path, e.event_date AS on_date, p.sex AS sex,
 		p.birth_date AS birth_date, e.kind AS code, ` + urbanOfPerson + ` AS urban, 0 AS amount

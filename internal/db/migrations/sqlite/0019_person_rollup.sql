@@ -1,16 +1,19 @@
 -- Statistics count the population, by division, sex, urban or rural and
 -- five-year age group, at the end of any day (the end of a period and the
 -- day before it). Reading a million persons twice per report is seconds;
--- person_rollup keeps the same persons counted by birth month and death
--- month instead, in the transaction of every change, like person_counts.
--- An age group or "born by the date" is decided by the birth month except
--- in the few months that hold a group's bound or the date itself; the
--- statistics read those persons one by one (internal/stats/rollup.go).
+-- person_rollup keeps the same persons counted by birth month (or year)
+-- and death month instead, in the transaction of every change, like
+-- person_counts. An age group or "born by the date" is decided by the birth
+-- year, or month, except in the few months that hold a group's bound or
+-- the date itself inside them; the statistics read those persons one by
+-- one (internal/stats/rollup.go).
 --
--- depth 0 counts by registered division, depth 1 by its township (the
--- first 26 bytes of the path) and depth 2 by township and birth year
--- (birth_month holds the year): a county's report reads townships' rows,
--- by year except in the years that hold an age bound, not villages'.
+-- depth 0 counts by registered division and birth month, depth 1 by its
+-- township (the first 26 bytes of the path) and birth month, depth 2 by
+-- township and birth year, depth 3 by registered division and birth year
+-- (birth_month holds the year): a county's report reads townships' rows, a
+-- township's its villages', by year except in the years that hold an age
+-- bound inside them.
 -- married marks a first or later marriage (married women are counted from
 -- the same rows); urban a non-agricultural household registration.
 CREATE TABLE person_rollup (
@@ -41,6 +44,11 @@ SELECT 2, substr(p.reg_path, 1, 26), p.sex, CASE WHEN p.hukou_type = 'non_agricu
         CASE WHEN p.marital_status IN ('first_married', 'remarried') THEN 1 ELSE 0 END, p.status,
         COALESCE(substr(p.birth_date, 1, 4), ''), COALESCE(substr(p.death_date, 1, 7), ''), COUNT(*)
     FROM persons p GROUP BY 1, 2, 3, 4, 5, 6, 7, 8;
+INSERT INTO person_rollup (depth, path, sex, urban, married, status, birth_month, death_month, n)
+SELECT 3, p.reg_path, p.sex, CASE WHEN p.hukou_type = 'non_agricultural' THEN 1 ELSE 0 END,
+        CASE WHEN p.marital_status IN ('first_married', 'remarried') THEN 1 ELSE 0 END, p.status,
+        COALESCE(substr(p.birth_date, 1, 4), ''), COALESCE(substr(p.death_date, 1, 7), ''), COUNT(*)
+    FROM persons p GROUP BY 1, 2, 3, 4, 5, 6, 7, 8;
 
 CREATE TRIGGER persons_rollup_insert AFTER INSERT ON persons BEGIN
     INSERT INTO person_rollup (depth, path, sex, urban, married, status, birth_month, death_month, n)
@@ -58,6 +66,11 @@ CREATE TRIGGER persons_rollup_insert AFTER INSERT ON persons BEGIN
         CASE WHEN NEW.marital_status IN ('first_married', 'remarried') THEN 1 ELSE 0 END, NEW.status,
         COALESCE(substr(NEW.birth_date, 1, 4), ''), COALESCE(substr(NEW.death_date, 1, 7), ''), 1)
     ON CONFLICT (depth, path, sex, urban, married, status, birth_month, death_month) DO UPDATE SET n = n + 1;
+    INSERT INTO person_rollup (depth, path, sex, urban, married, status, birth_month, death_month, n)
+    VALUES (3, NEW.reg_path, NEW.sex, CASE WHEN NEW.hukou_type = 'non_agricultural' THEN 1 ELSE 0 END,
+        CASE WHEN NEW.marital_status IN ('first_married', 'remarried') THEN 1 ELSE 0 END, NEW.status,
+        COALESCE(substr(NEW.birth_date, 1, 4), ''), COALESCE(substr(NEW.death_date, 1, 7), ''), 1)
+    ON CONFLICT (depth, path, sex, urban, married, status, birth_month, death_month) DO UPDATE SET n = n + 1;
 END;
 
 CREATE TRIGGER persons_rollup_delete AFTER DELETE ON persons BEGIN
@@ -72,6 +85,11 @@ CREATE TRIGGER persons_rollup_delete AFTER DELETE ON persons BEGIN
         AND status = OLD.status AND birth_month = COALESCE(substr(OLD.birth_date, 1, 7), '')
         AND death_month = COALESCE(substr(OLD.death_date, 1, 7), '');
     UPDATE person_rollup SET n = n - 1 WHERE depth = 2 AND path = substr(OLD.reg_path, 1, 26) AND sex = OLD.sex
+        AND urban = CASE WHEN OLD.hukou_type = 'non_agricultural' THEN 1 ELSE 0 END
+        AND married = CASE WHEN OLD.marital_status IN ('first_married', 'remarried') THEN 1 ELSE 0 END
+        AND status = OLD.status AND birth_month = COALESCE(substr(OLD.birth_date, 1, 4), '')
+        AND death_month = COALESCE(substr(OLD.death_date, 1, 7), '');
+    UPDATE person_rollup SET n = n - 1 WHERE depth = 3 AND path = OLD.reg_path AND sex = OLD.sex
         AND urban = CASE WHEN OLD.hukou_type = 'non_agricultural' THEN 1 ELSE 0 END
         AND married = CASE WHEN OLD.marital_status IN ('first_married', 'remarried') THEN 1 ELSE 0 END
         AND status = OLD.status AND birth_month = COALESCE(substr(OLD.birth_date, 1, 4), '')
@@ -98,6 +116,11 @@ BEGIN
         AND married = CASE WHEN OLD.marital_status IN ('first_married', 'remarried') THEN 1 ELSE 0 END
         AND status = OLD.status AND birth_month = COALESCE(substr(OLD.birth_date, 1, 4), '')
         AND death_month = COALESCE(substr(OLD.death_date, 1, 7), '');
+    UPDATE person_rollup SET n = n - 1 WHERE depth = 3 AND path = OLD.reg_path AND sex = OLD.sex
+        AND urban = CASE WHEN OLD.hukou_type = 'non_agricultural' THEN 1 ELSE 0 END
+        AND married = CASE WHEN OLD.marital_status IN ('first_married', 'remarried') THEN 1 ELSE 0 END
+        AND status = OLD.status AND birth_month = COALESCE(substr(OLD.birth_date, 1, 4), '')
+        AND death_month = COALESCE(substr(OLD.death_date, 1, 7), '');
     INSERT INTO person_rollup (depth, path, sex, urban, married, status, birth_month, death_month, n)
     VALUES (0, NEW.reg_path, NEW.sex, CASE WHEN NEW.hukou_type = 'non_agricultural' THEN 1 ELSE 0 END,
         CASE WHEN NEW.marital_status IN ('first_married', 'remarried') THEN 1 ELSE 0 END, NEW.status,
@@ -110,6 +133,11 @@ BEGIN
     ON CONFLICT (depth, path, sex, urban, married, status, birth_month, death_month) DO UPDATE SET n = n + 1;
     INSERT INTO person_rollup (depth, path, sex, urban, married, status, birth_month, death_month, n)
     VALUES (2, substr(NEW.reg_path, 1, 26), NEW.sex, CASE WHEN NEW.hukou_type = 'non_agricultural' THEN 1 ELSE 0 END,
+        CASE WHEN NEW.marital_status IN ('first_married', 'remarried') THEN 1 ELSE 0 END, NEW.status,
+        COALESCE(substr(NEW.birth_date, 1, 4), ''), COALESCE(substr(NEW.death_date, 1, 7), ''), 1)
+    ON CONFLICT (depth, path, sex, urban, married, status, birth_month, death_month) DO UPDATE SET n = n + 1;
+    INSERT INTO person_rollup (depth, path, sex, urban, married, status, birth_month, death_month, n)
+    VALUES (3, NEW.reg_path, NEW.sex, CASE WHEN NEW.hukou_type = 'non_agricultural' THEN 1 ELSE 0 END,
         CASE WHEN NEW.marital_status IN ('first_married', 'remarried') THEN 1 ELSE 0 END, NEW.status,
         COALESCE(substr(NEW.birth_date, 1, 4), ''), COALESCE(substr(NEW.death_date, 1, 7), ''), 1)
     ON CONFLICT (depth, path, sex, urban, married, status, birth_month, death_month) DO UPDATE SET n = n + 1;
