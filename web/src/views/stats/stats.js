@@ -112,6 +112,13 @@ export function periodError(code) {
   return parsePeriod(code).error || ''
 }
 
+/** A refused report request said plainly: a division outside the user's area gets the hint to choose one inside it. */
+export function refusalText(error) {
+  if (!error) return ''
+  if (error.field === 'division') return `${error.message}。请选择本辖区内的区划。`
+  return error.message
+}
+
 /** Today in China (UTC+8) as YYYY-MM-DD: the date the server counts by. */
 export function chinaToday(now = new Date()) {
   return new Date(now.getTime() + 8 * 3600 * 1000).toISOString().slice(0, 10)
