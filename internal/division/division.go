@@ -121,6 +121,17 @@ func PathOf(code string) string {
 	return b.String()
 }
 
+// PathLen is the length of the materialised path of any division of a
+// level (paths have fixed lengths per level, as codes do): 26 for a
+// township, 39 for a village.
+func PathLen(level int) int {
+	n := 1
+	for l := LevelProvince; l <= level; l++ {
+		n += codeLens[l] + 1
+	}
+	return n
+}
+
 // pathCodes returns the codes of a materialised path, top down.
 func pathCodes(path string) []string {
 	var out []string

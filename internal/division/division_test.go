@@ -111,3 +111,14 @@ func TestMarshalJSON(t *testing.T) {
 		t.Errorf("JSON %s shows empty optional fields", b)
 	}
 }
+
+func TestPathLen(t *testing.T) {
+	for _, c := range []struct {
+		code string
+		want int
+	}{{"34", 4}, {"341523", 16}, {"341523100", 26}, {"341523100201", 39}} {
+		if got := PathLen(CodeLevel(c.code)); got != c.want || len(PathOf(c.code)) != c.want {
+			t.Errorf("PathLen(level of %s) = %d, path %q; want %d", c.code, got, PathOf(c.code), c.want)
+		}
+	}
+}

@@ -3,6 +3,8 @@ package quality
 import (
 	"strconv"
 	"strings"
+
+	"jisheng/internal/division"
 )
 
 // Rule codes. Each finding names one; the labels below are what users see.
@@ -122,7 +124,7 @@ var DefaultParams = Params{MotherMinAge: 14, MotherMaxAge: 55}
 // villageLen is the length of a village's materialised path
 // ("/34/3415/341523/341523100/341523100001/"): codes have fixed lengths per
 // level, so paths do too. A registered path is a village's or a group's.
-const villageLen = 39
+var villageLen = division.PathLen(division.LevelVillage)
 
 // villageLenSQL is villageLen in SQL text.
 var villageLenSQL = strconv.Itoa(villageLen)

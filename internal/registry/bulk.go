@@ -641,10 +641,6 @@ func month(date string) string {
 	return date[:7]
 }
 
-// townshipPathLen is the length of a township's path: person_rollup's
-// depth 1 counts by the first bytes of the registered path.
-const townshipPathLen = 26
-
 // writeRollup adds the load's persons to person_rollup, by registered
 // division (depth 0), by township (depth 1), by township and birth year
 // (depth 2) and by registered division and birth year (depth 3), a hundred
@@ -655,7 +651,7 @@ func (b *bulkCounts) writeRollup(ctx context.Context, tx *db.Tx) error {
 		year := k
 		year.birthMonth = k.birthMonth[:min(len(k.birthMonth), 4)]
 		byYear[year] += n
-		k.path = k.path[:min(len(k.path), townshipPathLen)]
+		k.path = k.path[:min(len(k.path), division.PathLen(division.LevelTownship))]
 		byTownship[k] += n
 		year.path = k.path
 		byTownshipYear[year] += n

@@ -3,6 +3,8 @@ package stats
 import (
 	"strings"
 	"time"
+
+	"jisheng/internal/division"
 )
 
 // Counting the population at a date row by row reads a county's million
@@ -25,7 +27,7 @@ import (
 // depths 1 and 2 count by the first townshipPathLen bytes of the
 // registered path: a county's report reads townships' rows, not villages';
 // depths 0 and 3 count by the registered division.
-const townshipPathLen = 26
+var townshipPathLen = division.PathLen(division.LevelTownship)
 
 // rollupDecided are the rollup rows r, beside those of a stock's own
 // condition, counted at {date} by their months: by birth year (depth 2 or
