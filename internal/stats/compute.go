@@ -64,8 +64,8 @@ const byMonth = -1
 // countCube counts a source over a in SQL, or in Go for a source whose
 // code is classified in Go.
 func countCube(ctx context.Context, c db.Conn, s Source, a at, keyLen int) (cube, error) {
+	a.keyLen = keyLen
 	if s.aggregate != "" {
-		a.keyLen = keyLen
 		return countAggregate(ctx, c, s, a)
 	}
 	key, keyArgs := "substr(r.path, 1, ?)", []any{keyLen}
@@ -73,17 +73,20 @@ func countCube(ctx context.Context, c db.Conn, s Source, a at, keyLen int) (cube
 		key, keyArgs = "substr(r.on_date, 1, 7)", nil
 	}
 	band, bandArgs := bandCase(ageDate(s, a))
-	head := `SELECT ` + key + ` AS k, r.sex, r.code, r.urban, ` + band + ` AS band, `
-	src := s.bind(a)
-	q := head + `COUNT(*), CAST(COALESCE(SUM(r.amount), 0) AS BIGINT) FROM (` + src.sql + `) r GROUP BY 1, 2, 3, 4, 5`
+	var src bound
+	var tail string
 	switch {
 	case s.counted != "":
-		a.keyLen = keyLen
 		src = bindSQL(s.Code, s.counted, a)
-		q = head + `CAST(SUM(r.n) AS BIGINT), CAST(0 AS BIGINT) FROM (` + src.sql + `) r GROUP BY 1, 2, 3, 4, 5`
+		tail = `CAST(SUM(r.n) AS BIGINT), CAST(0 AS BIGINT) FROM (` + src.sql + `) r GROUP BY 1, 2, 3, 4, 5`
 	case s.classify != nil:
-		q = head + `1, r.amount FROM (` + src.sql + `) r`
+		src = s.bind(a)
+		tail = `1, r.amount FROM (` + src.sql + `) r`
+	default:
+		src = s.bind(a)
+		tail = `COUNT(*), CAST(COALESCE(SUM(r.amount), 0) AS BIGINT) FROM (` + src.sql + `) r GROUP BY 1, 2, 3, 4, 5`
 	}
+	q := `SELECT ` + key + ` AS k, r.sex, r.code, r.urban, ` + band + ` AS band, ` + tail
 	args := append(append(keyArgs, bandArgs...), src.args...)
 	rows, err := c.Query(ctx, q, args...)
 	if err != nil {
