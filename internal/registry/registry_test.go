@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"sort"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -405,17 +404,8 @@ func TestCountsFollowEveryChange(t *testing.T) {
 // persons at each of its depths.
 func checkRollup(t *testing.T, d *db.DB) {
 	t.Helper()
-	recount := func(depth, path string, birth int) string {
-		return `SELECT ` + depth + ` AS depth, ` + path + ` AS path, sex, CASE WHEN hukou_type = 'non_agricultural' THEN 1 ELSE 0 END AS urban,
-			CASE WHEN marital_status IN ('first_married', 'remarried') THEN 1 ELSE 0 END AS married, status,
-			COALESCE(substr(birth_date, 1, ` + strconv.Itoa(birth) + `), '') AS birth_month,
-			COALESCE(substr(death_date, 1, 7), '') AS death_month, COUNT(*) FROM persons GROUP BY 1, 2, 3, 4, 5, 6, 7, 8`
-	}
-	want := countRows(t, d, `SELECT * FROM (`+recount("0", "reg_path", 7)+` UNION ALL `+recount("1", "substr(reg_path, 1, 26)", 7)+
-		` UNION ALL `+recount("2", "substr(reg_path, 1, 26)", 4)+` UNION ALL `+recount("3", "reg_path", 4)+
-		`) x ORDER BY 1, 2, 3, 4, 5, 6, 7, 8`)
-	got := countRows(t, d, `SELECT depth, path, sex, urban, married, status, birth_month, death_month, n FROM person_rollup
-		WHERE n <> 0 ORDER BY 1, 2, 3, 4, 5, 6, 7, 8`)
+	want := countRows(t, d, testfix.RollupRecount)
+	got := countRows(t, d, testfix.RollupRows)
 	if got != want || got == "" {
 		t.Fatalf("person_rollup:\n%s\nrecount:\n%s", got, want)
 	}

@@ -135,16 +135,8 @@ func TestRollupCountsAsTheRows(t *testing.T) {
 		seedRollupCounty(t, d)
 		ctx := context.Background()
 		c := d.Reader()
-		recount := func(depth int, path string, birth int) string {
-			return `SELECT ` + fmt.Sprint(depth) + `, ` + path + `, sex, CASE WHEN hukou_type = 'non_agricultural' THEN 1 ELSE 0 END,
-				CASE WHEN marital_status IN ('first_married', 'remarried') THEN 1 ELSE 0 END, status,
-				COALESCE(substr(birth_date, 1, ` + fmt.Sprint(birth) + `), ''), COALESCE(substr(death_date, 1, 7), ''), COUNT(*)
-				FROM persons GROUP BY 1, 2, 3, 4, 5, 6, 7, 8`
-		}
-		want := rowsText(t, c, recount(0, "reg_path", 7)+` UNION ALL `+recount(1, "substr(reg_path, 1, 26)", 7)+
-			` UNION ALL `+recount(2, "substr(reg_path, 1, 26)", 4)+` UNION ALL `+recount(3, "reg_path", 4)+` ORDER BY 1, 2, 3, 4, 5, 6, 7, 8`)
-		got := rowsText(t, c, `SELECT depth, path, sex, urban, married, status, birth_month, death_month, n FROM person_rollup
-			WHERE n <> 0 ORDER BY 1, 2, 3, 4, 5, 6, 7, 8`)
+		want := rowsText(t, c, testfix.RollupRecount)
+		got := rowsText(t, c, testfix.RollupRows)
 		if got != want {
 			t.Fatalf("person_rollup:\n%s\nrecount:\n%s", got, want)
 		}
