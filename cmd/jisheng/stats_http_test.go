@@ -32,6 +32,23 @@ func TestStatsScenarios(t *testing.T) {
 					t.Errorf("county report: %.900s", b)
 				}
 			}},
+			{"the county by village", "county", "GET", "/api/v1/stats/report?period=2021&indicators=births&by=village", nil, 200, func(t *testing.T, b string) {
+				if !strings.Contains(b, `"by":"village"`) || !strings.Contains(b, `"division":"`+villageA+`","num":1`) ||
+					!strings.Contains(b, `"parent":"341523100"`) {
+					t.Errorf("county by village: %.900s", b)
+				}
+			}},
+			{"a village by village sees itself alone", "villageb", "GET", "/api/v1/stats/report?period=2021&indicators=births&by=village&division=" + villageA, nil, 404, nil},
+			{"an unknown breakdown", "county", "GET", "/api/v1/stats/report?period=2021&by=street", nil, 400, func(t *testing.T, b string) {
+				if !strings.Contains(b, `"field":"by"`) || !strings.Contains(b, "分列方式") {
+					t.Errorf("by: %s", b)
+				}
+			}},
+			{"the county by village as an official table", "county", "GET", "/api/v1/stats/report/xlsx?period=2021&by=village", nil, 200, func(t *testing.T, b string) {
+				if !strings.HasPrefix(b, "PK") {
+					t.Errorf("xlsx: %.20q", b)
+				}
+			}},
 			{"the girl behind the figure", "villagea", "GET", "/api/v1/stats/records?indicator=births&period=2021", nil, 200, func(t *testing.T, b string) {
 				if !strings.Contains(b, `"total":1`) || !strings.Contains(b, `"name":"李红"`) || !strings.Contains(b, `"date":"2021-06-01"`) {
 					t.Errorf("records: %s", b)
@@ -138,8 +155,15 @@ func TestReportCommand(t *testing.T) {
 	if b, rerr := os.ReadFile(file); err != nil || rerr != nil || !bytes.HasPrefix(b, []byte("PK")) || !strings.Contains(out, "已生成") {
 		t.Fatalf("xlsx report: %v %v\n%s", err, rerr, out)
 	}
+	out, _, err = runCLI(t, "", "report", "--db", dsn, "--key-file", key, "--division", county, "--period", "2025",
+		"--indicators", "population", "--by", "village")
+	var byVillage stats.Report
+	if err != nil || json.Unmarshal([]byte(out), &byVillage) != nil || len(byVillage.Children) <= len(rep.Children) ||
+		byVillage.Rows[0].Num != rep.Rows[0].Num || byVillage.Children[0].ParentName == "" {
+		t.Fatalf("report by village: %v\n%.400s", err, out)
+	}
 	for _, bad := range [][]string{{"--period", "2025"}, {"--division", county, "--period", "2025-14"},
-		{"--division", county, "--period", "2025", "--format", "doc"}} {
+		{"--division", county, "--period", "2025", "--format", "doc"}, {"--division", county, "--period", "2025", "--by", "town"}} {
 		if _, _, err := runCLI(t, "", append([]string{"report", "--db", dsn, "--key-file", key}, bad...)...); err == nil {
 			t.Errorf("report %v: no error", bad)
 		}

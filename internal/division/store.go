@@ -151,6 +151,14 @@ func Children(ctx context.Context, c db.Conn, parentCode string) ([]Division, er
 	return queryDivisions(ctx, c, true, `SELECT `+columns+`, `+hasChildren+` FROM divisions d WHERE d.parent_code = ? ORDER BY d.code`, parentCode)
 }
 
+// Within returns the divisions of a level inside the area whose path is
+// given (the area itself included if it is of that level), in path order,
+// abolished ones included.
+func Within(ctx context.Context, c db.Conn, areaPath string, level int) ([]Division, error) {
+	return queryDivisions(ctx, c, false, `SELECT `+columns+` FROM divisions d
+		WHERE d.level = ? AND substr(d.path, 1, ?) = ? ORDER BY d.path`, level, len(areaPath), areaPath)
+}
+
 // Roots returns the loaded county-level divisions (level 3) in code order:
 // the tops of the trees a county installation works in.
 func Roots(ctx context.Context, c db.Conn) ([]Division, error) {

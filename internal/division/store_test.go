@@ -124,6 +124,21 @@ func TestLoadCounty(t *testing.T) {
 		if kids, err := Children(ctx, r, "999999"); err != nil || len(kids) != 0 {
 			t.Errorf("Children(unknown) = %v, %v", kids, err)
 		}
+		for _, c := range []struct {
+			area  string
+			level int
+			want  string
+		}{
+			{"/34/3415/341523/", LevelVillage, "341523001001 341523100001 341523100201 341523200200 341523400498"},
+			{"/34/3415/341523/341523100/", LevelVillage, "341523100001 341523100201"},
+			{"/34/3415/341523/341523100/341523100201/", LevelVillage, "341523100201"},
+			{"/34/", LevelCounty, "341522 341523"},
+			{"/41/", LevelVillage, "419001001001"},
+		} {
+			if got, err := Within(ctx, r, c.area, c.level); err != nil || codesOf(got) != c.want {
+				t.Errorf("Within(%s, %d) = %s, %v; want %s", c.area, c.level, codesOf(got), err, c.want)
+			}
+		}
 		roots, err := Roots(ctx, r)
 		if err != nil || codesOf(roots) != "341522 341523 419001" {
 			t.Errorf("Roots = %s, %v", codesOf(roots), err)

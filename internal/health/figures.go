@@ -163,20 +163,58 @@ func prePregFigures(ctx context.Context, c db.Conn, a area, code string) (PrePre
 // TaskOf is the annual task of a division: its own if set, else the sum
 // of the tasks set for divisions below it; nil when none is set.
 func TaskOf(ctx context.Context, c db.Conn, path, code string, year int, program string) (*int, error) {
-	var n sql.NullInt64
+	tasks, err := TasksIn(ctx, c, path, year, program)
+	if err != nil {
+		return nil, err
+	}
+	return tasks.Of(path), nil
+}
+
+// Tasks are the annual tasks of a program set in an area, by division path.
+type Tasks map[string]int64
+
+// TasksIn reads the tasks of a program and year set for the divisions of
+// the area at path (itself included) in one query, so that a report on
+// hundreds of villages does not ask once for each.
+func TasksIn(ctx context.Context, c db.Conn, path string, year int, program string) (Tasks, error) {
 	cond, args := db.Subtree("d.path", path)
-	err := c.QueryRow(ctx, `SELECT COALESCE(
-		(SELECT t.number FROM health_tasks t JOIN divisions d ON d.code = t.division_code WHERE d.path = ? AND t.year = ? AND t.program = ?),
-		(SELECT SUM(t.number) FROM health_tasks t JOIN divisions d ON d.code = t.division_code WHERE t.year = ? AND t.program = ? AND `+cond+`))`,
-		append([]any{path, year, program, year, program}, args...)...).Scan(&n)
+	rows, err := c.Query(ctx, `SELECT d.path, t.number FROM health_tasks t JOIN divisions d ON d.code = t.division_code
+		WHERE t.year = ? AND t.program = ? AND `+cond, append([]any{year, program}, args...)...)
 	if err != nil {
 		return nil, apperr.Wrap(err, "task")
 	}
-	if !n.Valid {
-		return nil, nil
+	defer rows.Close()
+	out := Tasks{}
+	for rows.Next() {
+		var p string
+		var n int64
+		if err := rows.Scan(&p, &n); err != nil {
+			return nil, apperr.Wrap(err, "task")
+		}
+		out[p] = n
 	}
-	v := int(n.Int64)
-	return &v, nil
+	return out, apperr.Wrap(rows.Err(), "task")
+}
+
+// Of is the task of the division at path: its own if set, else the sum of
+// those set below it; nil when none is set.
+func (t Tasks) Of(path string) *int {
+	if n, ok := t[path]; ok {
+		v := int(n)
+		return &v
+	}
+	var sum int64
+	found := false
+	for p, n := range t {
+		if strings.HasPrefix(p, path) {
+			sum, found = sum+n, true
+		}
+	}
+	if !found {
+		return nil
+	}
+	v := int(sum)
+	return &v
 }
 
 func followUpFigures(ctx context.Context, c db.Conn, a area, today string) (FollowUpFigures, error) {

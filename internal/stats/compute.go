@@ -61,33 +61,164 @@ func bandCase(date string) (string, []any) {
 // of its rows instead of by division.
 const byMonth = -1
 
-// countCube counts a source over a in SQL, or in Go for a source whose
-// code is classified in Go.
-func countCube(ctx context.Context, c db.Conn, s Source, a at, keyLen int) (cube, error) {
-	a.keyLen = keyLen
+// dims are the dimensions of a cell a cube keeps. A figure for each of
+// hundreds of villages needs fewer than the county's breakdowns do (the
+// population's only its total), and counting by fewer is cheaper: the
+// rollup's rows are summed by division in their stored order.
+type dims uint8
+
+const (
+	dimSex dims = 1 << iota
+	dimCode
+	dimUrban
+	dimBand
+	allDims = dimSex | dimCode | dimUrban | dimBand
+)
+
+// childDims are the dimensions a child's figure with this filter reads
+// from its cube: an age range is counted in SQL instead (shape), so only
+// "age unknown" needs the age groups.
+func (f Filter) childDims() dims {
+	var d dims
+	if f.Sex != "" {
+		d |= dimSex
+	}
+	if len(f.Codes) > 0 {
+		d |= dimCode
+	}
+	if f.Urban != nil {
+		d |= dimUrban
+	}
+	if f.AgeUnknown {
+		d |= dimBand
+	}
+	return d
+}
+
+// dims are the dimensions a filter reads.
+func (f Filter) dims() dims {
+	d := f.childDims()
+	if f.AgeFrom != nil || f.AgeTo != nil {
+		d |= dimBand
+	}
+	return d
+}
+
+// byDims are the dimensions an indicator's breakdowns read.
+func byDims(by []string) dims {
+	var d dims
+	for _, b := range by {
+		switch b {
+		case "sex":
+			d |= dimSex
+		case "code":
+			d |= dimCode
+		case "urban":
+			d |= dimUrban
+		case "age":
+			d |= dimBand
+		}
+	}
+	return d
+}
+
+// shape is how a cube is counted: by keys of keyLen bytes, keeping dims,
+// and (when ageFrom or ageTo is set) only rows of persons whose age group
+// lies in that range, as Filter.matches would keep them.
+type shape struct {
+	keyLen         int
+	dims           dims
+	ageFrom, ageTo *int
+}
+
+// id tells cubes of different shapes apart.
+func (sh shape) id() string {
+	bound := func(v *int) string {
+		if v == nil {
+			return "-"
+		}
+		return strconv.Itoa(*v)
+	}
+	return fmt.Sprintf("#%d/%d/%s-%s", sh.keyLen, sh.dims, bound(sh.ageFrom), bound(sh.ageTo))
+}
+
+// ageRange is the condition that the birth date expr places a person, at
+// date, in an age group from ageFrom to ageTo (bandCase's groups, as
+// Filter.matches reads them); unknown birth dates are out of any range.
+// ok is false when the shape has no range.
+func (sh shape) ageRange(expr, date string) (cond string, args []any, ok bool) {
+	if sh.ageFrom == nil && sh.ageTo == nil {
+		return "", nil, false
+	}
+	cond = expr + " IS NOT NULL AND " + expr + " <> ''"
+	if sh.ageFrom != nil && *sh.ageFrom/5 > 0 {
+		// Group ≥ g: born on or before the bound of group g.
+		cond += " AND " + expr + " <= ?"
+		args = append(args, yearsBefore(date, 5*(*sh.ageFrom/5)))
+	}
+	if sh.ageTo != nil && (*sh.ageTo+1)/5-1 < ageBands-1 {
+		// Group ≤ g: born after the bound of group g+1.
+		cond += " AND " + expr + " > ?"
+		args = append(args, yearsBefore(date, 5*((*sh.ageTo+1)/5)))
+	}
+	return cond, args, true
+}
+
+// cellColumns are the SQL of a cube's cell columns over the rows r: the
+// dimensions kept, and constants for the others.
+func cellColumns(s Source, a at, d dims) (string, []any) {
+	cols := []string{"''", "''", "0", "-1"}
+	var args []any
+	if d&dimSex != 0 {
+		cols[0] = "r.sex"
+	}
+	if d&dimCode != 0 {
+		cols[1] = "r.code"
+	}
+	if d&dimUrban != 0 {
+		cols[2] = "r.urban"
+	}
+	if d&dimBand != 0 {
+		cols[3], args = bandCase(ageDate(s, a))
+	}
+	return strings.Join(cols, ", "), args
+}
+
+// countCube counts a source over a in SQL, in the shape sh, or in Go for
+// a source whose code is classified in Go.
+func countCube(ctx context.Context, c db.Conn, s Source, a at, sh shape) (cube, error) {
+	a.shape = sh
+	d := sh.dims
 	if s.aggregate != "" {
 		return countAggregate(ctx, c, s, a)
 	}
-	key, keyArgs := "substr(r.path, 1, ?)", []any{keyLen}
-	if keyLen == byMonth {
+	key, keyArgs := "substr(r.path, 1, ?)", []any{sh.keyLen}
+	if sh.keyLen == byMonth {
 		key, keyArgs = "substr(r.on_date, 1, 7)", nil
 	}
-	band, bandArgs := bandCase(ageDate(s, a))
+	cells, cellArgs := cellColumns(s, a, d)
 	var src bound
 	var tail string
 	switch {
 	case s.counted != "":
 		src = bindSQL(s.Code, s.counted, a)
-		tail = `CAST(SUM(r.n) AS BIGINT), CAST(0 AS BIGINT) FROM (` + src.sql + `) r GROUP BY 1, 2, 3, 4, 5`
+		tail = `CAST(SUM(r.n) AS BIGINT), CAST(0 AS BIGINT) FROM (` + src.sql + `) r`
 	case s.classify != nil:
 		src = s.bind(a)
 		tail = `1, r.amount FROM (` + src.sql + `) r`
 	default:
 		src = s.bind(a)
-		tail = `COUNT(*), CAST(COALESCE(SUM(r.amount), 0) AS BIGINT) FROM (` + src.sql + `) r GROUP BY 1, 2, 3, 4, 5`
+		tail = `COUNT(*), CAST(COALESCE(SUM(r.amount), 0) AS BIGINT) FROM (` + src.sql + `) r`
 	}
-	q := `SELECT ` + key + ` AS k, r.sex, r.code, r.urban, ` + band + ` AS band, ` + tail
-	args := append(append(keyArgs, bandArgs...), src.args...)
+	args := append(append(keyArgs, cellArgs...), src.args...)
+	if cond, condArgs, ok := sh.ageRange("r.birth_date", ageDate(s, a)); ok {
+		tail += ` WHERE ` + cond
+		args = append(args, condArgs...)
+	}
+	if s.classify == nil {
+		tail += ` GROUP BY 1, 2, 3, 4, 5`
+	}
+	q := `SELECT ` + key + ` AS k, ` + cells + `, ` + tail
 	rows, err := c.Query(ctx, q, args...)
 	if err != nil {
 		return nil, apperr.Wrap(err, "count "+s.Code)
@@ -101,7 +232,7 @@ func countCube(ctx context.Context, c db.Conn, s Source, a at, keyLen int) (cube
 		if err := rows.Scan(&k, &sex, &code, &urban, &b, &t.n, &t.amount); err != nil {
 			return nil, apperr.Wrap(err, "scan "+s.Code)
 		}
-		if s.classify != nil {
+		if s.classify != nil && d&dimCode != 0 {
 			code = s.classify(code, a.today)
 		}
 		cells := out[k]
@@ -185,18 +316,24 @@ func contains(list []string, v string) bool {
 // total sums the cells of one division key (or all keys when key is "")
 // that pass the filter.
 func (c cube) total(key string, f Filter, sum bool) int64 {
+	if key != "" {
+		return sumCells(c[key], f, sum)
+	}
 	var n int64
-	for k, cells := range c {
-		if key != "" && k != key {
-			continue
-		}
-		for cl, t := range cells {
-			if f.matches(cl) {
-				if sum {
-					n += t.amount
-				} else {
-					n += t.n
-				}
+	for _, cells := range c {
+		n += sumCells(cells, f, sum)
+	}
+	return n
+}
+
+func sumCells(cells map[cell]tally, f Filter, sum bool) int64 {
+	var n int64
+	for cl, t := range cells {
+		if f.matches(cl) {
+			if sum {
+				n += t.amount
+			} else {
+				n += t.n
 			}
 		}
 	}
@@ -237,43 +374,69 @@ type Row struct {
 	Children []ChildFigure `json:"children"`
 }
 
-// DivisionRef names a division in a report.
+// DivisionRef names a division in a report. Parent and ParentName are
+// the division above a column of a report by village.
 type DivisionRef struct {
-	Code  string `json:"code"`
-	Name  string `json:"name"`
-	Level int    `json:"level"`
+	Code       string `json:"code"`
+	Name       string `json:"name"`
+	Level      int    `json:"level"`
+	Parent     string `json:"parent,omitempty"`
+	ParentName string `json:"parent_name,omitempty"`
+}
+
+// title heads a division's column: with the division above it (sep
+// between) in a report by village, where names repeat across townships.
+func (r DivisionRef) title(sep string) string {
+	if r.ParentName == "" {
+		return r.Name
+	}
+	return r.ParentName + sep + r.Name
+}
+
+func refOf(d division.Division) DivisionRef {
+	return DivisionRef{Code: d.Code, Name: d.Name, Level: d.Level}
 }
 
 // Report is every indicator (or those asked for) of a division and period,
-// with each child division's figures.
+// with the figures of each division below it: those directly below, or
+// every village (By is ByVillage).
 type Report struct {
 	Division DivisionRef   `json:"division"`
 	Period   period.Period `json:"period"`
 	Today    string        `json:"today"`
+	By       string        `json:"by,omitempty"`
 	Children []DivisionRef `json:"children"`
 	Rows     []Row         `json:"rows"`
 }
 
-// compute builds a report over the division d and its children for the
-// indicators given (all when none).
-func compute(ctx context.Context, c db.Conn, d division.Division, p period.Period, today string, codes []string) (Report, error) {
-	kids, err := division.Children(ctx, c, d.Code)
+// ByVillage asks for a report's columns to be every village of the area
+// (全县分村) rather than the divisions directly below it.
+const ByVillage = "village"
+
+// compute builds a report over the division d and the divisions below it
+// (by: "" or ByVillage) for the indicators given (all when none).
+func compute(ctx context.Context, c db.Conn, d division.Division, p period.Period, today string, codes []string, by string) (Report, error) {
+	kids, err := reportColumns(ctx, c, d, by)
 	if err != nil {
 		return Report{}, err
 	}
 	keyLen := len(d.Path)
-	rep := Report{Division: DivisionRef{d.Code, d.Name, d.Level}, Period: p, Today: today, Children: []DivisionRef{}}
+	rep := Report{Division: refOf(d), Period: p, Today: today, By: by, Children: []DivisionRef{}}
 	var keys []childKey
 	for _, k := range kids {
 		if k.ValidTo != "" && k.ValidTo <= p.From {
 			continue
 		}
 		keyLen = len(k.Path)
-		rep.Children = append(rep.Children, DivisionRef{k.Code, k.Name, k.Level})
+		rep.Children = append(rep.Children, k.ref)
 		keys = append(keys, childKey{k.Path, k.Code})
 	}
 	sort.Slice(keys, func(i, j int) bool { return keys[i].path < keys[j].path })
 	ev := newEvaluator(ctx, c, d.Path, p, today, keyLen)
+	ev.plan(selected(codes))
+	if by == ByVillage && d.Level < division.LevelTownship {
+		ev.areaLen = len(d.Path)
+	}
 	for _, in := range selected(codes) {
 		row, err := ev.row(in, keys)
 		if err != nil {
@@ -282,6 +445,44 @@ func compute(ctx context.Context, c db.Conn, d division.Division, p period.Perio
 		rep.Rows = append(rep.Rows, row)
 	}
 	return rep, nil
+}
+
+// column is a division a report has figures for, with how it is named.
+type column struct {
+	division.Division
+	ref DivisionRef
+}
+
+// reportColumns are the divisions a report of d has figures for: those
+// directly below it, or by village every village in it, each named with
+// the division above it. Below a township the two are the same.
+func reportColumns(ctx context.Context, c db.Conn, d division.Division, by string) ([]column, error) {
+	var out []column
+	if by != ByVillage || d.Level >= division.LevelTownship {
+		kids, err := division.Children(ctx, c, d.Code)
+		for _, k := range kids {
+			out = append(out, column{k, refOf(k)})
+		}
+		return out, err
+	}
+	villages, err := division.Within(ctx, c, d.Path, division.LevelVillage)
+	if err != nil {
+		return nil, err
+	}
+	parents, err := division.Within(ctx, c, d.Path, division.LevelTownship)
+	if err != nil {
+		return nil, err
+	}
+	names := map[string]string{}
+	for _, t := range parents {
+		names[t.Code] = t.Name
+	}
+	for _, v := range villages {
+		ref := refOf(v)
+		ref.Parent, ref.ParentName = v.ParentCode, names[v.ParentCode]
+		out = append(out, column{v, ref})
+	}
+	return out, nil
 }
 
 // selected is the indicators asked for, in report order.
@@ -305,64 +506,120 @@ type evaluator struct {
 	c           db.Conn
 	area, today string
 	period      period.Period
-	keyLen      int
-	cubes       map[string]cube
-	tasks       map[string]map[string]*int64
+	// keyLen is the length of the children's keys; areaLen that of the
+	// keys the area's own figures and breakdowns are counted by: the same
+	// (one cube serves both) unless the children are many (by village).
+	// Then the area is counted by its own key (shapeOf).
+	keyLen, areaLen int
+	// need and childDims are the dimensions of each source that the
+	// indicators computed read, and that their children's figures read.
+	need, childDims map[string]dims
+	cubes           map[string]cube
+	tasks           map[string]health.Tasks
 }
 
 // task is a program's annual task for a division key ("" for the area):
-// set for the division itself, or the sum of those set below it.
+// set for the division itself, or the sum of those set below it. The
+// area's tasks are read once per program.
 func (ev *evaluator) task(program, key string) (*int64, error) {
-	byKey := ev.tasks[program]
-	if byKey == nil {
-		byKey = map[string]*int64{}
-		ev.tasks[program] = byKey
-	}
-	if v, ok := byKey[key]; ok {
-		return v, nil
+	tasks, ok := ev.tasks[program]
+	if !ok {
+		year, _ := strconv.Atoi(ev.period.To[:4])
+		var err error
+		if tasks, err = health.TasksIn(ev.ctx, ev.c, ev.area, year, program); err != nil {
+			return nil, err
+		}
+		ev.tasks[program] = tasks
 	}
 	path := key
 	if path == "" {
 		path = ev.area
 	}
-	year, _ := strconv.Atoi(ev.period.To[:4])
-	n, err := health.TaskOf(ev.ctx, ev.c, path, "", year, program)
-	if err != nil {
-		return nil, err
+	n := tasks.Of(path)
+	if n == nil {
+		return nil, nil
 	}
-	var v *int64
-	if n != nil {
-		x := int64(*n)
-		v = &x
-	}
-	byKey[key] = v
-	return v, nil
+	v := int64(*n)
+	return &v, nil
 }
 
+// newEvaluator counts the area by keys of keyLen bytes, each cube serving
+// the area's figures and its children's.
 func newEvaluator(ctx context.Context, c db.Conn, area string, p period.Period, today string, keyLen int) *evaluator {
-	return &evaluator{ctx: ctx, c: c, area: area, period: p, today: today, keyLen: keyLen, cubes: map[string]cube{},
-		tasks: map[string]map[string]*int64{}}
+	return &evaluator{ctx: ctx, c: c, area: area, period: p, today: today, keyLen: keyLen, areaLen: keyLen, cubes: map[string]cube{},
+		tasks: map[string]health.Tasks{}}
 }
 
-// cubeAt counts a source at a date (stocks) or over the period (flows).
-func (ev *evaluator) cubeAt(source, date string) (cube, error) {
+// plan sets the dimensions each source's cubes keep: those the filters
+// and breakdowns of the indicators computed read (an evaluator not planned
+// keeps every one), and those the children's figures read.
+func (ev *evaluator) plan(ins []Indicator) {
+	ev.need, ev.childDims = map[string]dims{}, map[string]dims{}
+	var add func(t Term, by dims)
+	add = func(t Term, by dims) {
+		if t.Source != "" {
+			ev.need[t.Source] |= t.Filters.dims() | by
+			ev.childDims[t.Source] |= t.Filters.childDims()
+		}
+		if t.Minus != nil {
+			add(*t.Minus, 0)
+		}
+	}
+	for _, in := range ins {
+		add(in.NumTerm, byDims(in.By))
+		if in.DenTerm != nil {
+			add(*in.DenTerm, 0)
+		}
+	}
+}
+
+// shapeOf is the shape of the cube a figure of source s for key ("" for
+// the area) with filter f is read from, and the filter that then selects
+// its cells (without the age range the cube was counted in). By village,
+// a stock counted from the rollup is counted twice: for the area by its
+// own key, which reads townships' rows, and for the villages with only
+// what their figures read; other sources are counted once by village.
+func (ev *evaluator) shapeOf(s Source, key string, f Filter) (shape, Filter) {
+	need, ok := ev.need[s.Code]
+	if !ok {
+		need = allDims
+	}
+	switch {
+	case ev.areaLen == ev.keyLen || s.counted == "":
+		return shape{keyLen: ev.keyLen, dims: need}, f
+	case key == "":
+		return shape{keyLen: ev.areaLen, dims: need}, f
+	}
+	sh := shape{keyLen: ev.keyLen, dims: ev.childDims[s.Code]}
+	if !f.AgeUnknown && (f.AgeFrom != nil || f.AgeTo != nil) {
+		sh.ageFrom, sh.ageTo = f.AgeFrom, f.AgeTo
+		f.AgeFrom, f.AgeTo = nil, nil
+	}
+	return sh, f
+}
+
+// cubeAt counts a source at a date (stocks) or over the period (flows),
+// in the shape of a figure for key with filter f, and returns the filter
+// that selects the figure's cells from it.
+func (ev *evaluator) cubeAt(source, date, key string, f Filter) (cube, Filter, error) {
 	s, ok := sourceOf(source)
 	if !ok {
-		return nil, fmt.Errorf("stats: unknown source %q", source)
+		return nil, f, fmt.Errorf("stats: unknown source %q", source)
 	}
 	a := at{from: ev.period.From, to: ev.period.To, date: date, today: ev.today, area: ev.area, dialect: ev.c.Dialect()}
-	key := source + "@" + a.from + "/" + a.to
+	sh, f := ev.shapeOf(s, key, f)
+	id := source + "@" + a.from + "/" + a.to + sh.id()
 	if s.Kind == Stock {
-		key = source + "@" + date
+		id = source + "@" + date + sh.id()
 	}
-	if cb, ok := ev.cubes[key]; ok {
-		return cb, nil
+	if cb, ok := ev.cubes[id]; ok {
+		return cb, f, nil
 	}
-	cb, err := countCube(ev.ctx, ev.c, s, a, ev.keyLen)
+	cb, err := countCube(ev.ctx, ev.c, s, a, sh)
 	if err == nil {
-		ev.cubes[key] = cb
+		ev.cubes[id] = cb
 	}
-	return cb, err
+	return cb, f, err
 }
 
 // term evaluates a term for one division key ("" for the whole area).
@@ -380,11 +637,11 @@ func (ev *evaluator) term(t Term, key string) (num, den2 int64, ok bool, err err
 		// The mean of the two counts, kept exact as a sum over 2.
 		return start + end, 2, err == nil, err
 	}
-	cb, err := ev.cubeAt(t.Source, ev.period.To)
+	cb, f, err := ev.cubeAt(t.Source, ev.period.To, key, t.Filters)
 	if err != nil {
 		return 0, 0, false, err
 	}
-	n := cb.total(key, t.Filters, t.Sum)
+	n := cb.total(key, f, t.Sum)
 	if t.Minus != nil {
 		m, _, _, err := ev.term(*t.Minus, key)
 		if err != nil {
@@ -398,15 +655,15 @@ func (ev *evaluator) term(t Term, key string) (num, den2 int64, ok bool, err err
 // average is the two counts of an average term: at the end of the day
 // before the period and at its end.
 func (ev *evaluator) average(t Term, key string) (start, end int64, err error) {
-	a, err := ev.cubeAt(t.Source, ev.period.DayBefore())
+	a, f, err := ev.cubeAt(t.Source, ev.period.DayBefore(), key, t.Filters)
 	if err != nil {
 		return 0, 0, err
 	}
-	b, err := ev.cubeAt(t.Source, ev.period.To)
+	b, _, err := ev.cubeAt(t.Source, ev.period.To, key, t.Filters)
 	if err != nil {
 		return 0, 0, err
 	}
-	return a.total(key, t.Filters, t.Sum), b.total(key, t.Filters, t.Sum), nil
+	return a.total(key, f, t.Sum), b.total(key, f, t.Sum), nil
 }
 
 // figure evaluates an indicator for one division key.
@@ -474,7 +731,7 @@ func (ev *evaluator) row(in Indicator, keys []childKey) (Row, error) {
 
 // parts breaks an indicator's numerator down by each of its dimensions.
 func (ev *evaluator) parts(in Indicator) ([]Part, error) {
-	cb, err := ev.cubeAt(in.NumTerm.Source, ev.period.To)
+	cb, _, err := ev.cubeAt(in.NumTerm.Source, ev.period.To, "", in.NumTerm.Filters)
 	if err != nil {
 		return nil, err
 	}

@@ -33,7 +33,7 @@ func WriteXLSX(w io.Writer, rep Report) error {
 	set("C3", "数据来源：jisheng 计生服务管理系统，各数可追溯到记录")
 	header := []any{"序号", "类别", "指标", "单位", "合计"}
 	for _, c := range rep.Children {
-		header = append(header, c.Name)
+		header = append(header, c.title("\n"))
 	}
 	_ = f.SetSheetRow(main, "A5", &header)
 	for i, row := range rep.Rows {

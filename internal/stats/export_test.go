@@ -22,8 +22,8 @@ func TestWriteXLSXLaysOutAnOfficialTable(t *testing.T) {
 	sexRatio, _ := IndicatorOf("sex_ratio_at_birth")
 	completion, _ := IndicatorOf("prepreg_completion")
 	den := int64(86)
-	rep := Report{Division: DivisionRef{"341523100", "城关镇", 4}, Period: p, Today: "2026-10-03",
-		Children: []DivisionRef{{"341523100001", "东苑社区居委会", 5}},
+	rep := Report{Division: DivisionRef{Code: "341523100", Name: "城关镇", Level: 4}, Period: p, Today: "2026-10-03",
+		Children: []DivisionRef{{Code: "341523100001", Name: "东苑社区居委会", Level: 5}},
 		Rows: []Row{
 			{Indicator: births, Figure: Figure{Num: 181, Value: &count}, Children: []ChildFigure{{"341523100001", Figure{Num: 181, Value: &count}}}},
 			{Indicator: sexRatio, Figure: Figure{Num: 95, Den: &den, Value: &ratio}, Children: []ChildFigure{{"341523100001", Figure{Num: 95}}}},
@@ -59,6 +59,20 @@ func TestWriteXLSXLaysOutAnOfficialTable(t *testing.T) {
 	if merged, _ := f.GetMergeCells("统计报表"); len(merged) != 1 || merged[0].GetStartAxis() != "A1" || merged[0].GetEndAxis() != "F1" {
 		t.Errorf("title merge: %v", merged)
 	}
+	// By village, a column names the township too: names repeat across townships.
+	rep.By, rep.Children[0].Parent, rep.Children[0].ParentName = ByVillage, "341523100", "城关镇"
+	buf.Reset()
+	if err := WriteXLSX(&buf, rep); err != nil {
+		t.Fatal(err)
+	}
+	g, err := excelize.OpenReader(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer g.Close()
+	if got, _ := g.GetCellValue("统计报表", "F5"); got != "城关镇\n东苑社区居委会" {
+		t.Errorf("village column by village: %q", got)
+	}
 }
 
 func TestReportPDF(t *testing.T) {
@@ -67,7 +81,7 @@ func TestReportPDF(t *testing.T) {
 	births, _ := IndicatorOf("births")
 	rate, _ := IndicatorOf("contraceptive_rate")
 	amount, _ := IndicatorOf("benefit_amount")
-	rep := Report{Division: DivisionRef{"341523", "舒城县", 3}, Period: p, Today: "2027-01-03"}
+	rep := Report{Division: DivisionRef{Code: "341523", Name: "舒城县", Level: 3}, Period: p, Today: "2027-01-03"}
 	v := func(f float64) *float64 { return &f }
 	rows := []Row{
 		{Indicator: births, Figure: Figure{Num: 12345, Value: v(12345)}},
@@ -75,7 +89,7 @@ func TestReportPDF(t *testing.T) {
 		{Indicator: amount, Figure: Figure{Num: 123456789, Value: v(1234567.89)}},
 	}
 	for i := 0; i < 5; i++ {
-		rep.Children = append(rep.Children, DivisionRef{fmt.Sprint(341523100 + i), fmt.Sprintf("乡镇%d", i+1), 4})
+		rep.Children = append(rep.Children, DivisionRef{Code: fmt.Sprint(341523100 + i), Name: fmt.Sprintf("乡镇%d", i+1), Level: 4})
 		for r := range rows {
 			rows[r].Children = append(rows[r].Children, ChildFigure{fmt.Sprint(341523100 + i), Figure{Num: int64(i), Value: v(float64(i))}})
 		}

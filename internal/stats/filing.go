@@ -111,7 +111,7 @@ func (s *Service) Generate(ctx context.Context, in FilingInput) (Filing, error) 
 		if err != nil {
 			return apperr.New(apperr.Forbidden, "只有乡镇、村（居）或县的专干可以生成本级报表")
 		}
-		rep, err := compute(ctx, tx.Conn, d, p, today, nil)
+		rep, err := compute(ctx, tx.Conn, d, p, today, nil, "")
 		if err != nil {
 			return err
 		}
@@ -409,7 +409,7 @@ func (s *Service) Differences(ctx context.Context, id int64) ([]Difference, erro
 		for i, r := range f.Report.Rows {
 			codes[i] = r.Code
 		}
-		now, err = compute(ctx, tx.Conn, d, p, s.today(), codes)
+		now, err = compute(ctx, tx.Conn, d, p, s.today(), codes, "")
 		return err
 	})
 	if err != nil {

@@ -23,10 +23,10 @@ func (h *Handlers) Catalog(w http.ResponseWriter, r *http.Request) {
 
 func reportInput(r *http.Request) ReportInput {
 	q := r.URL.Query()
-	return ReportInput{Division: q.Get("division"), Period: q.Get("period"), Indicators: ParseCodes(q.Get("indicators"))}
+	return ReportInput{Division: q.Get("division"), Period: q.Get("period"), Indicators: ParseCodes(q.Get("indicators")), By: q.Get("by")}
 }
 
-// Report answers GET /stats/report?division=&period=&indicators=a,b.
+// Report answers GET /stats/report?division=&period=&indicators=a,b&by=village.
 func (h *Handlers) Report(w http.ResponseWriter, r *http.Request) {
 	rep, err := h.svc.Report(r.Context(), reportInput(r))
 	httpx.Reply(w, r, http.StatusOK, rep, err)

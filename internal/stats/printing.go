@@ -55,7 +55,7 @@ func WriteReportPDF(w io.Writer, rep Report, stamp string) error {
 			table.Columns = append(table.Columns, pdf.Column{Title: "合计", Width: 28, Right: true})
 		}
 		for _, k := range kids {
-			table.Columns = append(table.Columns, pdf.Column{Title: rep.Children[k].Name, Width: 24, Right: true})
+			table.Columns = append(table.Columns, pdf.Column{Title: rep.Children[k].title(" "), Width: 24, Right: true})
 		}
 		page, y = table.Rows(page, table.Header(page, y), panelRows(rep, kids, i == 0))
 		y += 4

@@ -33,14 +33,53 @@ var townshipPathLen = division.PathLen(division.LevelTownship)
 // condition, counted at {date} by their months: by birth year (depth 2 or
 // 3) outside the split years, by birth month (depth 1 or 0) in them.
 func rollupDecided(cond string) string {
-	return `SELECT r.path AS path, r.sex AS sex, '' AS code, r.urban AS urban, ` + rollupBirth + ` AS birth_date, r.n AS n
-		FROM person_rollup r WHERE r.depth = {year_depth} AND {area:r.path} AND ` + cond + `
-		AND r.birth_month NOT IN ({split_years}) AND r.birth_month <= {year}
+	return `SELECT r.path AS path, {rollup_cells} FROM person_rollup r
+		WHERE r.depth = {year_depth} AND {area:r.path} AND ` + cond + `
+		AND r.birth_month NOT IN ({split_years}) AND r.birth_month <= {year} {rollup_age} {rollup_group}
 	UNION ALL
-	SELECT r.path, r.sex, '', r.urban, ` + rollupBirth + `, r.n FROM person_rollup r
+	SELECT r.path, {rollup_cells} FROM person_rollup r
 		WHERE {if_split_months} AND r.depth = {depth} AND {area:r.path} AND ` + cond + `
 		AND substr(r.birth_month, 1, 4) IN ({split_years})
-		AND r.birth_month NOT IN ({edge_months}) AND r.birth_month <= {month}`
+		AND r.birth_month NOT IN ({edge_months}) AND r.birth_month <= {month} {rollup_age} {rollup_group}`
+}
+
+// rollupCells are the columns of rollup rows after their path: each row
+// as stored when the cube keeps age groups; otherwise summed by path and
+// the dimensions kept (rollupGroup), which for the path alone, or the path
+// and sex, follows the table's key without sorting. Rows summed over an
+// age range (rollupAge) show the earliest birth, which lies in it.
+func rollupCells(sh shape) string {
+	d := sh.dims
+	if d&dimBand != 0 {
+		return `r.sex AS sex, '' AS code, r.urban AS urban, ` + rollupBirth + ` AS birth_date, r.n AS n`
+	}
+	birth := "NULL"
+	if _, _, ok := sh.ageRange("", ""); ok {
+		birth = "MIN(" + rollupBirth + ")"
+	}
+	sex, urban := "''", "0"
+	if d&dimSex != 0 {
+		sex = "r.sex"
+	}
+	if d&dimUrban != 0 {
+		urban = "r.urban"
+	}
+	return sex + ` AS sex, '' AS code, ` + urban + ` AS urban, ` + birth + ` AS birth_date, SUM(r.n) AS n`
+}
+
+// rollupGroup is the GROUP BY of rollupCells.
+func rollupGroup(d dims) string {
+	if d&dimBand != 0 {
+		return ""
+	}
+	group := "GROUP BY r.path"
+	if d&dimSex != 0 {
+		group += ", r.sex"
+	}
+	if d&dimUrban != 0 {
+		group += ", r.urban"
+	}
+	return group
 }
 
 // rollupAlive are the rollup rows r of persons alive at {date}: dead in a
@@ -164,6 +203,17 @@ func yearDepth(keyLen int) int {
 // for a token that is not one.
 func bindRollupToken(token string, a at, out *strings.Builder, b *bound) bool {
 	switch {
+	case token == "rollup_cells":
+		out.WriteString(rollupCells(a.shape))
+	case token == "rollup_age":
+		// The age range of the shape, on the rows' births (rollup rows
+		// are those of stocks, whose ages are at the date).
+		if cond, args, ok := a.ageRange(rollupBirth, a.date); ok {
+			out.WriteString("AND " + cond)
+			b.args = append(b.args, args...)
+		}
+	case token == "rollup_group":
+		out.WriteString(rollupGroup(a.dims))
 	case token == "depth":
 		out.WriteString("?")
 		b.args = append(b.args, rollupDepth(a.keyLen))

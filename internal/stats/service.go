@@ -36,10 +36,12 @@ type ReportInput struct {
 	Division   string   // default: the caller's own
 	Period     string   // 2026, 2026-03, 2026-Q1, 2026-H1, 2026-SY
 	Indicators []string // default: all
+	By         string   // "": the divisions directly below; ByVillage: every village
 }
 
 // Report computes the indicators of a division in the caller's area for a
-// period, with the figures of each division directly below it.
+// period, with the figures of each division directly below it, or of each
+// village in it.
 func (s *Service) Report(ctx context.Context, in ReportInput) (Report, error) {
 	pr := auth.From(ctx)
 	p, err := period.Parse(in.Period)
@@ -49,13 +51,16 @@ func (s *Service) Report(ctx context.Context, in ReportInput) (Report, error) {
 	if err := checkIndicators(in.Indicators); err != nil {
 		return Report{}, err
 	}
+	if in.By != "" && in.By != ByVillage {
+		return Report{}, apperr.InvalidField("by", "未知的分列方式："+in.By+"（可选 village：分村）")
+	}
 	var rep Report
 	err = s.db.ReadTx(ctx, func(tx *db.Tx) error {
 		d, err := divisionIn(ctx, tx.Conn, pr, in.Division)
 		if err != nil {
 			return err
 		}
-		rep, err = compute(ctx, tx.Conn, d, p, s.today(), in.Indicators)
+		rep, err = compute(ctx, tx.Conn, d, p, s.today(), in.Indicators, in.By)
 		return err
 	})
 	return rep, err
@@ -128,17 +133,20 @@ func (s *Service) Trend(ctx context.Context, in ReportInput) (Trend, error) {
 		if err != nil {
 			return err
 		}
-		out.Division = DivisionRef{d.Code, d.Name, d.Level}
+		out.Division = refOf(d)
 		// Dated flows are counted once for the period, by month.
+		ins := selected(in.Indicators)
 		byMonths := newEvaluator(ctx, tx.Conn, d.Path, p, s.today(), byMonth)
+		byMonths.plan(ins)
 		for _, m := range p.Months() {
 			ev := newEvaluator(ctx, tx.Conn, d.Path, m, s.today(), len(d.Path))
+			ev.plan(ins)
 			month := TrendMonth{Period: m, Figures: []TrendFigure{}, Future: m.From > s.today()}
 			if month.Future {
 				out.Months = append(out.Months, month)
 				continue
 			}
-			for _, in := range selected(in.Indicators) {
+			for _, in := range ins {
 				var f Figure
 				var err error
 				if monthly(in) {

@@ -260,8 +260,8 @@ type bound struct {
 // stocks, the area and today's date.
 type at struct {
 	from, to, date, today, area string
-	keyLen                      int
-	dialect                     db.Dialect
+	shape
+	dialect db.Dialect
 }
 
 // bind replaces the tokens of a source's SQL.

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
 	"testing"
 	"time"
 
@@ -165,6 +166,8 @@ func seed(t *testing.T, d *db.DB) {
 		step(p11, "examined", "2026-03-01", "")
 		exec(`INSERT INTO health_tasks (division_code, year, program, number, updated_at, updated_by) VALUES (?, 2026, ?, 4, ?, 'fixture')`,
 			testfix.County, health.PrePreg, now)
+		exec(`INSERT INTO health_tasks (division_code, year, program, number, updated_at, updated_by) VALUES (?, 2026, ?, 2, ?, 'fixture')`,
+			testfix.VillageA2, health.PrePreg, now)
 		// Follow-ups of 16's procedure: on time, late, missed, and one due next year.
 		visit := func(seq int, due string, window int, status, done string) {
 			exec(`INSERT INTO health_visits (case_id, person_id, program, kind, seq, division_path, due_on, window_days, planned_on,
@@ -563,4 +566,88 @@ func TestDataQualityAgreesWithTheQualityPage(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestReportByVillage holds the county's report by village (全县分村) to
+// the county's own report for the county's figures and breakdowns, and to
+// each township's report for its villages' figures, in every kind of
+// period; each village's figure drills down to as many records.
+func TestReportByVillage(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		seed(t, d)
+		svc := newService(t, d)
+		for _, p := range []string{"2026", "2025", "2026-SY", "2026-Q3", "2026-H1", "2026-12"} {
+			county, err := svc.Report(countyCtx(), stats.ReportInput{Period: p})
+			if err != nil {
+				t.Fatal(err)
+			}
+			byVillage, err := svc.Report(countyCtx(), stats.ReportInput{Period: p, By: stats.ByVillage})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if byVillage.By != stats.ByVillage || len(byVillage.Rows) != len(county.Rows) {
+				t.Fatalf("%s: by %q, %d rows", p, byVillage.By, len(byVillage.Rows))
+			}
+			want := map[string]stats.ChildFigure{} // row code and village → figure
+			var villages []stats.DivisionRef
+			for _, town := range county.Children {
+				rep, err := svc.Report(countyCtx(), stats.ReportInput{Period: p, Division: town.Code})
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, v := range rep.Children {
+					v.Parent, v.ParentName = town.Code, town.Name
+					villages = append(villages, v)
+				}
+				for _, r := range rep.Rows {
+					for _, c := range r.Children {
+						want[r.Code+"/"+c.Division] = c
+					}
+				}
+			}
+			if !reflect.DeepEqual(byVillage.Children, villages) {
+				t.Errorf("%s: villages\n%+v\nwant\n%+v", p, byVillage.Children, villages)
+			}
+			for i, r := range byVillage.Rows {
+				c := county.Rows[i]
+				if r.Code != c.Code || !reflect.DeepEqual(r.Figure, c.Figure) || !reflect.DeepEqual(r.Parts, c.Parts) {
+					t.Errorf("%s %s: county by village %+v %+v, county %+v %+v", p, r.Code, r.Figure, r.Parts, c.Figure, c.Parts)
+				}
+				if len(r.Children) != len(villages) {
+					t.Fatalf("%s %s: %d village figures for %d villages", p, r.Code, len(r.Children), len(villages))
+				}
+				for _, v := range r.Children {
+					if w := want[r.Code+"/"+v.Division]; !reflect.DeepEqual(v, w) {
+						t.Errorf("%s %s in %s: %s, township's report %s", p, r.Code, v.Division, figureText(v.Figure), figureText(w.Figure))
+					}
+					if r.NumTerm.Minus != nil {
+						continue
+					}
+					page, err := svc.Records(countyCtx(), stats.RecordQuery{Indicator: r.Code, Period: p, Division: v.Division, Page: 1, Size: 1000})
+					if err != nil {
+						t.Fatal(err)
+					}
+					got := int64(page.Total)
+					if r.NumTerm.Sum {
+						got = page.AmountFen
+					}
+					if got != v.Num {
+						t.Errorf("%s %s in %s: %d records, figure %d", p, r.Code, v.Division, got, v.Num)
+					}
+				}
+			}
+		}
+		// A township's report by village is its own report.
+		town, err := svc.Report(countyCtx(), stats.ReportInput{Period: "2026", Division: testfix.TownA, By: stats.ByVillage})
+		if err != nil || len(town.Children) != 2 || town.Children[0].Parent != "" {
+			t.Errorf("township by village: %+v %v", town.Children, err)
+		}
+		_, err = svc.Report(countyCtx(), stats.ReportInput{Period: "2026", By: "group"})
+		wantCode(t, err, apperr.Invalid, "by")
+	})
+}
+
+func figureText(f stats.Figure) string {
+	b, _ := json.Marshal(f)
+	return string(b)
 }
