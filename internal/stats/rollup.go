@@ -207,8 +207,12 @@ func bindRollupToken(token string, a at, out *strings.Builder, b *bound) bool {
 		out.WriteString(rollupCells(a.shape))
 	case token == "rollup_age":
 		// The age range of the shape, on the rows' births (rollup rows
-		// are those of stocks, whose ages are at the date).
-		if cond, args, ok := a.ageRange(rollupBirth, a.date); ok {
+		// are those of stocks, whose ages are at the date). A month
+		// "2010-12" or year "2010" compares with a bound date as its
+		// first day does (rollupBirth), and a month or year holding a
+		// bound is read by month or person by person: the plain column
+		// keeps the planners' estimates and the index.
+		if cond, args, ok := a.ageRange("r.birth_month", a.date); ok {
 			out.WriteString("AND " + cond)
 			b.args = append(b.args, args...)
 		}

@@ -99,6 +99,26 @@ export async function statsStep(page, BASE, shot, helpers = {}) {
   console.log(`  births 合计 ${shown}, ${children} child columns`)
   await shot(page, 'stats-01-report')
 
+  step('统计报表: list every village (分列 按村)')
+  const villages = await page.evaluate(async (period) => {
+    const r = await fetch(`/api/v1/stats/report?period=${period}&indicators=births&by=village`, { headers: { Accept: 'application/json' } })
+    return r.ok ? (await r.json()).children.length : -r.status
+  }, pick.period)
+  if (villages <= children) fail(`the API lists ${villages} villages by village, the report ${children} townships`)
+  await page.click('[data-test="report-by"]')
+  await page.click('.el-select-dropdown__item:has-text("按村")')
+  await page.waitForURL((u) => u.searchParams.get('by') === 'village', { timeout: TIMEOUT })
+    .catch(() => fail('choosing 按村 did not put by=village in the address'))
+  await page.waitForFunction((n) => document.querySelectorAll('[data-test="row-births"] td[data-test^="child-"]').length === n,
+    villages, { timeout: TIMEOUT }).catch(() => fail(`the report by village does not show ${villages} village columns`))
+  await loaded(page, '.report-body')
+  const byVillageTotal = toNumber(await page.textContent(totalLink))
+  if (byVillageTotal !== pick.births) fail(`the report by village shows ${byVillageTotal} births, the API says ${pick.births}`)
+  console.log(`  by village: ${villages} village columns, births 合计 ${byVillageTotal}`)
+  await shot(page, 'stats-01b-report-by-village')
+  await page.goto(`${BASE}/stats/report?period=${pick.period}`, { waitUntil: 'domcontentloaded' })
+  await page.waitForSelector(totalLink, { timeout: TIMEOUT }).catch(() => fail('the report did not come back without by=village'))
+
   step(`统计报表: click the births 合计 (${shown})`)
   await page.click(totalLink)
   await page.waitForURL((u) => u.pathname === '/stats/records', { timeout: TIMEOUT })

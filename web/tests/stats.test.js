@@ -483,6 +483,40 @@ describe('StatsReport', () => {
     w.unmount()
   })
 
+  it('lists every village when asked (按村), each under its township', async () => {
+    setMe(COUNTY_ME)
+    const V1 = '341523100001'
+    const V2 = '341523101200'
+    const byVillage = {
+      ...REPORT,
+      by: 'village',
+      children: [
+        { code: V1, name: '东苑社区居委会', level: 5, parent: TOWN_A, parent_name: '城关镇' },
+        { code: V2, name: '龙潭村委会', level: 5, parent: TOWN_B, parent_name: '晓天镇' },
+      ],
+      rows: REPORT.rows.map((r) => ({ ...r, children: [{ division: V1, num: 1, value: 1 }, { division: V2, num: 2, value: 2 }] })),
+    }
+    const api = mockApi({ 'GET /api/v1/stats/report': (_, url) => [200, url.includes('by=village') ? byVillage : REPORT] })
+    const { w, router } = await mountAt('/stats/report?period=2026', statsRoutes)
+    await w.findComponent('[data-test="report-by"]').vm.$emit('update:modelValue', 'village')
+    await flushPromises()
+    await new Promise((r) => setTimeout(r, 30))
+    await flushPromises()
+    expect(router.currentRoute.value.query).toEqual({ period: '2026', by: 'village' })
+    const urls = api.mock.calls.map((c) => String(c[0])).filter((u) => u.startsWith('/api/v1/stats/report'))
+    expect(urls[urls.length - 1]).toContain('by=village')
+    const head = w.find('[data-test="group-出生与婚姻"]').text()
+    expect(head).toContain('城关镇')
+    expect(head).toContain('东苑社区居委会')
+    const births = w.find('[data-test="row-births"]')
+    expect(births.find(`[data-test="child-${V2}"]`).text()).toBe('2')
+    expect(hrefs(births, `[data-test="child-${V1}"] a`)).toEqual([`/stats/records?indicator=births&period=2026&division=${V1}`])
+    // A village's heading opens the village's own report.
+    expect(hrefs(w, '.child-head')[0]).toBe(`/stats/report?period=2026&division=${V1}`)
+    expect(w.find('[data-test="report-xlsx"]').attributes('href')).toBe('/api/v1/stats/report/xlsx?period=2026&by=village')
+    w.unmount()
+  })
+
   it('leaves the numbers unlinked for a user who may not see persons', async () => {
     setMe({ ...COUNTY_ME, permissions: ['stats.read'] })
     mockApi({ 'GET /api/v1/stats/report': () => [200, REPORT] })
@@ -522,6 +556,8 @@ describe('StatsReport', () => {
     const { w, router } = await mountAt(`/stats/report?division=${TOWN_A}&period=2026-Q1`, statsRoutes)
     expect(w.find('[data-test="report-xlsx"]').attributes('href')).toBe(`/api/v1/stats/report/xlsx?division=${TOWN_A}&period=2026-Q1`)
     expect(w.find('[data-test="report-pdf"]').attributes('href')).toBe(`/api/v1/stats/report/pdf?division=${TOWN_A}&period=2026-Q1`)
+    // A township's children are its villages already: no 按村 choice.
+    expect(w.find('[data-test="report-by"]').exists()).toBe(false)
     const kind = w.findComponent('[data-test="period-kind"]')
     expect(kind.props('modelValue')).toBe('quarter')
     await w.findComponent('[data-test="period-number"]').vm.$emit('update:modelValue', 3)

@@ -11,13 +11,15 @@ export const fetchOverview = (division) => api.get('/api/v1/stats/overview', { d
 export const listIndicators = (opts) => api.get('/api/v1/stats/indicators', undefined, opts)
 
 // indicators may be given as an array of codes or a comma list.
-const reportQuery = ({ division, period, indicators } = {}) => ({
+// by: 'village' lists every village of the area (全县分村) as its children.
+const reportQuery = ({ division, period, indicators, by } = {}) => ({
   division: division || undefined,
   period,
   indicators: Array.isArray(indicators) ? indicators.join(',') : indicators || undefined,
+  by: by || undefined,
 })
 
-/** A report: {division, period, today, children, rows}. Division defaults to the user's own. */
+/** A report: {division, period, today, by?, children, rows}. Division defaults to the user's own. */
 export const getReport = (query, opts) => api.get('/api/v1/stats/report', reportQuery(query), opts)
 
 /** The address of the report as .xlsx: a plain link, the session cookie goes with it. */

@@ -312,8 +312,17 @@ export function figureCell(ind, fig, ctx) {
 }
 
 /** The figure of a child division in a row, by code (null when absent). */
+// A report by village has hundreds of children per row: each row's are
+// indexed once rather than searched for every cell.
+const childIndex = new WeakMap()
 export function childFigure(row, code) {
-  return (row?.children || []).find((c) => c.division === code) || null
+  if (!row?.children) return null
+  let byCode = childIndex.get(row)
+  if (!byCode) {
+    byCode = new Map(row.children.map((c) => [c.division, c]))
+    childIndex.set(row, byCode)
+  }
+  return byCode.get(code) || null
 }
 
 // ---- the records page
