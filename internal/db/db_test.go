@@ -132,3 +132,27 @@ func TestSubtreeRange(t *testing.T) {
 		t.Errorf("path without trailing slash: %q", lo2)
 	}
 }
+
+// TestPostgresRunsWithoutJIT checks that the connections turn JIT off (a
+// report's queries paid more to compile than to run) and that an address
+// setting jit itself keeps its choice.
+func TestPostgresRunsWithoutJIT(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		if d.Dialect() != db.Postgres {
+			return
+		}
+		var jit string
+		if err := d.Reader().QueryRow(context.Background(), `SHOW jit`).Scan(&jit); err != nil || jit != "off" {
+			t.Errorf("jit = %q, %v; want off", jit, err)
+		}
+	})
+	for dsn, want := range map[string]string{
+		"postgres://u@h/db":                 "postgres://u@h/db?jit=off",
+		"postgres://u@h/db?sslmode=disable": "postgres://u@h/db?jit=off&sslmode=disable",
+		"postgres://u@h/db?jit=on":          "postgres://u@h/db?jit=on",
+	} {
+		if got := db.WithoutJIT(dsn); got != want {
+			t.Errorf("WithoutJIT(%s) = %s, want %s", dsn, got, want)
+		}
+	}
+}

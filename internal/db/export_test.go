@@ -1,0 +1,4 @@
+package db
+
+// WithoutJIT exposes withoutJIT to the package's external tests.
+var WithoutJIT = withoutJIT
