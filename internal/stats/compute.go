@@ -98,11 +98,14 @@ func (f Filter) childDims() dims {
 // dims are the dimensions a filter reads.
 func (f Filter) dims() dims {
 	d := f.childDims()
-	if f.AgeFrom != nil || f.AgeTo != nil {
+	if f.ageRanged() {
 		d |= dimBand
 	}
 	return d
 }
+
+// ageRanged says whether a filter keeps an age range.
+func (f Filter) ageRanged() bool { return f.AgeFrom != nil || f.AgeTo != nil }
 
 // byDims are the dimensions an indicator's breakdowns read.
 func byDims(by []string) dims {
@@ -142,12 +145,15 @@ func (sh shape) id() string {
 	return fmt.Sprintf("#%d/%d/%s-%s", sh.keyLen, sh.dims, bound(sh.ageFrom), bound(sh.ageTo))
 }
 
+// ranged says whether the shape counts only an age range.
+func (sh shape) ranged() bool { return sh.ageFrom != nil || sh.ageTo != nil }
+
 // ageRange is the condition that the birth date expr places a person, at
 // date, in an age group from ageFrom to ageTo (bandCase's groups, as
 // Filter.matches reads them); unknown birth dates are out of any range.
 // ok is false when the shape has no range.
 func (sh shape) ageRange(expr, date string) (cond string, args []any, ok bool) {
-	if sh.ageFrom == nil && sh.ageTo == nil {
+	if !sh.ranged() {
 		return "", nil, false
 	}
 	cond = expr + " IS NOT NULL AND " + expr + " <> ''"
@@ -416,7 +422,8 @@ const ByVillage = "village"
 // compute builds a report over the division d and the divisions below it
 // (by: "" or ByVillage) for the indicators given (all when none).
 func compute(ctx context.Context, c db.Conn, d division.Division, p period.Period, today string, codes []string, by string) (Report, error) {
-	kids, err := reportColumns(ctx, c, d, by)
+	byVillage := by == ByVillage && d.Level < division.LevelTownship
+	kids, err := reportColumns(ctx, c, d, byVillage)
 	if err != nil {
 		return Report{}, err
 	}
@@ -432,12 +439,12 @@ func compute(ctx context.Context, c db.Conn, d division.Division, p period.Perio
 		keys = append(keys, childKey{k.Path, k.Code})
 	}
 	sort.Slice(keys, func(i, j int) bool { return keys[i].path < keys[j].path })
-	ev := newEvaluator(ctx, c, d.Path, p, today, keyLen)
-	ev.plan(selected(codes))
-	if by == ByVillage && d.Level < division.LevelTownship {
+	ins := selected(codes)
+	ev := newEvaluator(ctx, c, d.Path, p, today, keyLen, planOf(ins))
+	if byVillage {
 		ev.areaLen = len(d.Path)
 	}
-	for _, in := range selected(codes) {
+	for _, in := range ins {
 		row, err := ev.row(in, keys)
 		if err != nil {
 			return rep, err
@@ -454,11 +461,11 @@ type column struct {
 }
 
 // reportColumns are the divisions a report of d has figures for: those
-// directly below it, or by village every village in it, each named with
-// the division above it. Below a township the two are the same.
-func reportColumns(ctx context.Context, c db.Conn, d division.Division, by string) ([]column, error) {
+// directly below it, or (byVillage, above a township) every village in
+// it, each named with the division above it.
+func reportColumns(ctx context.Context, c db.Conn, d division.Division, byVillage bool) ([]column, error) {
 	var out []column
-	if by != ByVillage || d.Level >= division.LevelTownship {
+	if !byVillage {
 		kids, err := division.Children(ctx, c, d.Code)
 		for _, k := range kids {
 			out = append(out, column{k, refOf(k)})
@@ -511,9 +518,7 @@ type evaluator struct {
 	// (one cube serves both) unless the children are many (by village).
 	// Then the area is counted by its own key (shapeOf).
 	keyLen, areaLen int
-	// need and childDims are the dimensions of each source that the
-	// indicators computed read, and that their children's figures read.
-	need, childDims map[string]dims
+	plan            cubePlan
 	cubes           map[string]cube
 	tasks           map[string]health.Tasks
 }
@@ -544,22 +549,25 @@ func (ev *evaluator) task(program, key string) (*int64, error) {
 }
 
 // newEvaluator counts the area by keys of keyLen bytes, each cube serving
-// the area's figures and its children's.
-func newEvaluator(ctx context.Context, c db.Conn, area string, p period.Period, today string, keyLen int) *evaluator {
-	return &evaluator{ctx: ctx, c: c, area: area, period: p, today: today, keyLen: keyLen, areaLen: keyLen, cubes: map[string]cube{},
-		tasks: map[string]health.Tasks{}}
+// the area's figures and its children's, in the dimensions of the plan.
+func newEvaluator(ctx context.Context, c db.Conn, area string, p period.Period, today string, keyLen int, plan cubePlan) *evaluator {
+	return &evaluator{ctx: ctx, c: c, area: area, period: p, today: today, keyLen: keyLen, areaLen: keyLen, plan: plan,
+		cubes: map[string]cube{}, tasks: map[string]health.Tasks{}}
 }
 
-// plan sets the dimensions each source's cubes keep: those the filters
-// and breakdowns of the indicators computed read (an evaluator not planned
-// keeps every one), and those the children's figures read.
-func (ev *evaluator) plan(ins []Indicator) {
-	ev.need, ev.childDims = map[string]dims{}, map[string]dims{}
+// cubePlan is, for each source, the dimensions the indicators computed
+// read (need: their filters and breakdowns) and those their children's
+// figures read (childDims).
+type cubePlan struct{ need, childDims map[string]dims }
+
+// planOf plans the cubes of the indicators given.
+func planOf(ins []Indicator) cubePlan {
+	p := cubePlan{need: map[string]dims{}, childDims: map[string]dims{}}
 	var add func(t Term, by dims)
 	add = func(t Term, by dims) {
 		if t.Source != "" {
-			ev.need[t.Source] |= t.Filters.dims() | by
-			ev.childDims[t.Source] |= t.Filters.childDims()
+			p.need[t.Source] |= t.Filters.dims() | by
+			p.childDims[t.Source] |= t.Filters.childDims()
 		}
 		if t.Minus != nil {
 			add(*t.Minus, 0)
@@ -571,6 +579,7 @@ func (ev *evaluator) plan(ins []Indicator) {
 			add(*in.DenTerm, 0)
 		}
 	}
+	return p
 }
 
 // shapeOf is the shape of the cube a figure of source s for key ("" for
@@ -580,9 +589,9 @@ func (ev *evaluator) plan(ins []Indicator) {
 // own key, which reads townships' rows, and for the villages with only
 // what their figures read; other sources are counted once by village.
 func (ev *evaluator) shapeOf(s Source, key string, f Filter) (shape, Filter) {
-	need, ok := ev.need[s.Code]
+	need, ok := ev.plan.need[s.Code]
 	if !ok {
-		need = allDims
+		need = allDims // a source no indicator planned for
 	}
 	switch {
 	case ev.areaLen == ev.keyLen || s.counted == "":
@@ -590,8 +599,8 @@ func (ev *evaluator) shapeOf(s Source, key string, f Filter) (shape, Filter) {
 	case key == "":
 		return shape{keyLen: ev.areaLen, dims: need}, f
 	}
-	sh := shape{keyLen: ev.keyLen, dims: ev.childDims[s.Code]}
-	if !f.AgeUnknown && (f.AgeFrom != nil || f.AgeTo != nil) {
+	sh := shape{keyLen: ev.keyLen, dims: ev.plan.childDims[s.Code]}
+	if !f.AgeUnknown && f.ageRanged() {
 		sh.ageFrom, sh.ageTo = f.AgeFrom, f.AgeTo
 		f.AgeFrom, f.AgeTo = nil, nil
 	}

@@ -54,7 +54,7 @@ func rollupCells(sh shape) string {
 		return `r.sex AS sex, '' AS code, r.urban AS urban, ` + rollupBirth + ` AS birth_date, r.n AS n`
 	}
 	birth := "NULL"
-	if _, _, ok := sh.ageRange("", ""); ok {
+	if sh.ranged() {
 		birth = "MIN(" + rollupBirth + ")"
 	}
 	sex, urban := "''", "0"

@@ -136,11 +136,10 @@ func (s *Service) Trend(ctx context.Context, in ReportInput) (Trend, error) {
 		out.Division = refOf(d)
 		// Dated flows are counted once for the period, by month.
 		ins := selected(in.Indicators)
-		byMonths := newEvaluator(ctx, tx.Conn, d.Path, p, s.today(), byMonth)
-		byMonths.plan(ins)
+		plan := planOf(ins)
+		byMonths := newEvaluator(ctx, tx.Conn, d.Path, p, s.today(), byMonth, plan)
 		for _, m := range p.Months() {
-			ev := newEvaluator(ctx, tx.Conn, d.Path, m, s.today(), len(d.Path))
-			ev.plan(ins)
+			ev := newEvaluator(ctx, tx.Conn, d.Path, m, s.today(), len(d.Path), plan)
 			month := TrendMonth{Period: m, Figures: []TrendFigure{}, Future: m.From > s.today()}
 			if month.Future {
 				out.Months = append(out.Months, month)
